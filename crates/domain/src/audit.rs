@@ -1,0 +1,128 @@
+//! Audit events: who did what to what, and how it ended.
+
+use crate::{EmailAddress, UserId};
+use time::OffsetDateTime;
+
+/// Who caused an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    User {
+        id: UserId,
+        email: EmailAddress,
+    },
+    /// The server itself (background work, first start).
+    System,
+    /// Someone at the server's command line.
+    Cli,
+    /// Someone not signed in (a sign-in attempt, the setup page).
+    Anonymous,
+}
+
+impl Actor {
+    pub fn id(&self) -> Option<UserId> {
+        match self {
+            Actor::User { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The text the audit log keeps for the actor, which survives the account's deletion.
+    pub fn label(&self) -> String {
+        match self {
+            Actor::User { email, .. } => email.to_string(),
+            Actor::System => "system".into(),
+            Actor::Cli => "cli".into(),
+            Actor::Anonymous => "anonymous".into(),
+        }
+    }
+}
+
+/// Every kind of event, typed so a misspelt action cannot be recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SetupLinkIssued,
+    SetupCompleted,
+    UserCreated,
+    InvitationSent,
+    SignInRequested,
+    SignInSucceeded,
+    SignInFailed,
+    SignInCodeKilled,
+    RateLimited,
+    SignedOut,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::SetupLinkIssued => "setup.link_issued",
+            Action::SetupCompleted => "setup.completed",
+            Action::UserCreated => "user.created",
+            Action::InvitationSent => "invitation.sent",
+            Action::SignInRequested => "sign_in.requested",
+            Action::SignInSucceeded => "sign_in.succeeded",
+            Action::SignInFailed => "sign_in.failed",
+            Action::SignInCodeKilled => "sign_in.code_killed",
+            Action::RateLimited => "sign_in.rate_limited",
+            Action::SignedOut => "sign_out",
+        }
+    }
+}
+
+/// An event about to be appended to the chain.
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent {
+    pub at: OffsetDateTime,
+    pub actor: Actor,
+    pub action: Action,
+    pub target_kind: Option<&'static str>,
+    pub target_id: Option<String>,
+    pub target_label: Option<String>,
+    pub outcome: &'static str,
+    pub ip: Option<String>,
+    /// Never a secret.
+    pub details: serde_json::Value,
+}
+
+impl NewAuditEvent {
+    pub fn new(at: OffsetDateTime, actor: Actor, action: Action) -> Self {
+        Self {
+            at,
+            actor,
+            action,
+            target_kind: None,
+            target_id: None,
+            target_label: None,
+            outcome: "ok",
+            ip: None,
+            details: serde_json::Value::Object(Default::default()),
+        }
+    }
+
+    pub fn target(
+        mut self,
+        kind: &'static str,
+        id: impl ToString,
+        label: impl Into<String>,
+    ) -> Self {
+        self.target_kind = Some(kind);
+        self.target_id = Some(id.to_string());
+        self.target_label = Some(label.into());
+        self
+    }
+
+    pub fn outcome(mut self, outcome: &'static str) -> Self {
+        self.outcome = outcome;
+        self
+    }
+
+    pub fn ip(mut self, ip: Option<String>) -> Self {
+        self.ip = ip;
+        self
+    }
+
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+}

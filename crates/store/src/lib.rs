@@ -1,0 +1,200 @@
+//! Storage: the `Store` trait that the application sees, and one implementation per database.
+//!
+//! Every change that matters happens in a [`Tx`], and a transaction can only be committed together
+//! with the audit event that describes it, so an unaudited change does not compile.
+
+pub mod audit_chain;
+mod migrations;
+mod records;
+mod sqlite;
+
+use async_trait::async_trait;
+use domain::audit::NewAuditEvent;
+use domain::{EmailAddress, ProviderId, User, UserId};
+use std::sync::Arc;
+use time::{Duration, OffsetDateTime};
+
+pub use audit_chain::{AuditKey, StoredAuditEvent};
+pub use records::*;
+
+/// What can go wrong in storage, in terms the application can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A named constraint refused the change (unique email, immutable email, last admin…).
+    #[error("conflict with constraint {constraint}")]
+    Conflict { constraint: String },
+    #[error(transparent)]
+    Other(sqlx::Error),
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    /// Names the constraint that refused a change, whichever database said it.
+    fn from(error: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &error {
+            if let Some(name) = db.constraint() {
+                return StoreError::Conflict {
+                    constraint: name.to_owned(),
+                };
+            }
+            if let Some(name) = sqlite::constraint_name(db.message()) {
+                return StoreError::Conflict { constraint: name };
+            }
+        }
+        if let sqlx::Error::RowNotFound = error {
+            return StoreError::NotFound;
+        }
+        StoreError::Other(error)
+    }
+}
+
+/// Opens the database that `url` names (`sqlite:…` or `postgres://…`) and runs its migrations.
+pub async fn connect(url: &str, audit_key: AuditKey) -> StoreResult<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(
+            sqlite::SqliteStore::connect(url, audit_key).await?,
+        ))
+    } else {
+        Err(StoreError::Corrupt(format!(
+            "unsupported database URL scheme in {:?}",
+            url.split(':').next().unwrap_or_default()
+        )))
+    }
+}
+
+/// Reads, and the bookkeeping writes that are not audited themselves (counters, queue state).
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Starts a write transaction; its changes land only with [`Tx::commit`].
+    async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
+
+    /// Appends one audit event on its own (for events that change nothing else).
+    async fn audit(&self, event: NewAuditEvent) -> StoreResult<()> {
+        self.begin().await?.commit(event).await
+    }
+
+    async fn ping(&self) -> StoreResult<()>;
+
+    async fn user_by_email(&self, email: &EmailAddress) -> StoreResult<Option<User>>;
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>>;
+    async fn count_admins(&self) -> StoreResult<i64>;
+    /// The administrators, so that a User without providers knows whom to ask.
+    async fn admins(&self) -> StoreResult<Vec<User>>;
+    /// The providers the user is a member of.
+    async fn provider_ids(&self, user_id: UserId) -> StoreResult<Vec<ProviderId>>;
+    /// Providers the user may see: all of them for an admin, their own for a User.
+    async fn visible_providers(&self, user: &User) -> StoreResult<Vec<ProviderSummary>>;
+
+    /// Records a hit on a sliding-window limiter when every rule still allows one, atomically.
+    /// Returns `None` when the hit was allowed and recorded, or how long to wait otherwise.
+    async fn rate_limit_hit(
+        &self,
+        bucket: &str,
+        now: OffsetDateTime,
+        rules: &[RateRule],
+    ) -> StoreResult<Option<Duration>>;
+
+    /// Counts one try against the user's live code (atomically, before any check) and returns
+    /// what is needed to check it, or `None` when there is no live code (expired, used, killed).
+    async fn count_code_attempt(
+        &self,
+        user_id: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CodeAttempt>>;
+    /// The state of a magic-link token, for a clear message before anything is consumed.
+    async fn link_state(&self, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<LinkState>;
+    async fn setup_token_valid(&self, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<bool>;
+
+    /// The live session with this id hash, if it is within its idle and absolute limits.
+    async fn session(
+        &self,
+        id_hash: &[u8],
+        now: OffsetDateTime,
+        idle: Duration,
+    ) -> StoreResult<Option<SessionRecord>>;
+    /// Slides the idle timeout forward.
+    async fn touch_session(&self, id_hash: &[u8], now: OffsetDateTime) -> StoreResult<()>;
+
+    /// Leases up to `limit` due messages to this worker until `lease_until`.
+    async fn claim_mail(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<QueuedMail>>;
+    /// Marks a message delivered and erases its body.
+    async fn mail_sent(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<()>;
+    async fn mail_failed(
+        &self,
+        id: uuid::Uuid,
+        next_attempt_at: OffsetDateTime,
+        error: &str,
+    ) -> StoreResult<()>;
+    /// Deletes expired sessions, secrets and old rate-limit hits.
+    async fn sweep(&self, now: OffsetDateTime) -> StoreResult<()>;
+
+    /// Audit events with `seq > after`, oldest first, at most `limit`.
+    async fn audit_events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredAuditEvent>>;
+    /// The chain head: the last sequence number and hash the store has appended.
+    async fn audit_head(&self) -> StoreResult<(i64, Vec<u8>)>;
+    fn audit_key(&self) -> &AuditKey;
+}
+
+/// One write transaction. Dropping it without `commit` rolls everything back.
+#[async_trait]
+pub trait Tx: Send {
+    async fn insert_user(&mut self, user: &User) -> StoreResult<()>;
+    async fn mark_signed_in(&mut self, user_id: UserId, now: OffsetDateTime) -> StoreResult<()>;
+
+    /// Replaces whatever secret the user had: the newest one wins.
+    async fn put_secret(&mut self, secret: &NewSecret) -> StoreResult<()>;
+    /// Consumes the user's secret if its code hash still matches (single use, race-free).
+    async fn take_secret_by_code(
+        &mut self,
+        user_id: UserId,
+        code_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<SecretKind>>;
+    /// Consumes the live secret whose link token hash matches.
+    async fn take_secret_by_token(
+        &mut self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(UserId, SecretKind)>>;
+    async fn delete_secret(&mut self, user_id: UserId) -> StoreResult<()>;
+
+    /// Replaces the one setup token (a new start of the server makes the old link useless).
+    async fn put_setup_token(
+        &mut self,
+        token_hash: &[u8],
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Consumes the setup token; `false` when it was unknown, used or expired.
+    async fn take_setup_token(
+        &mut self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    async fn count_admins(&mut self) -> StoreResult<i64>;
+
+    async fn insert_session(&mut self, session: &SessionRecord) -> StoreResult<()>;
+    async fn delete_session(&mut self, id_hash: &[u8]) -> StoreResult<()>;
+
+    async fn enqueue_mail(&mut self, mail: &NewMail) -> StoreResult<()>;
+
+    /// Appends an audit event inside the transaction (for actions that record several).
+    async fn record(&mut self, event: NewAuditEvent) -> StoreResult<()>;
+
+    /// Appends the action's audit event and commits the whole transaction.
+    async fn commit(self: Box<Self>, event: NewAuditEvent) -> StoreResult<()>;
+}

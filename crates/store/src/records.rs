@@ -1,0 +1,108 @@
+//! Plain records that cross the storage boundary.
+
+use domain::{ProviderId, UserId};
+use time::{Duration, OffsetDateTime};
+
+/// What a sign-in secret was issued for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    /// Requested from the sign-in form: the code is bound to the requesting browser.
+    SignIn,
+    /// Sent by an administrator (or the setup page): not bound to any browser.
+    Invitation,
+}
+
+impl SecretKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretKind::SignIn => "sign_in",
+            SecretKind::Invitation => "invitation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "sign_in" => Some(SecretKind::SignIn),
+            "invitation" => Some(SecretKind::Invitation),
+            _ => None,
+        }
+    }
+}
+
+/// A code and a link for one user, stored only as keyed hashes.
+#[derive(Debug, Clone)]
+pub struct NewSecret {
+    pub user_id: UserId,
+    pub kind: SecretKind,
+    pub code_hash: Vec<u8>,
+    pub token_hash: Vec<u8>,
+    /// The hash of the pending-sign-in cookie of the browser that asked, for `SignIn`.
+    pub browser_hash: Option<Vec<u8>>,
+    pub expires_at: OffsetDateTime,
+    pub created_at: OffsetDateTime,
+}
+
+/// A try at a code, already counted.
+#[derive(Debug, Clone)]
+pub struct CodeAttempt {
+    pub kind: SecretKind,
+    pub code_hash: Vec<u8>,
+    pub browser_hash: Option<Vec<u8>>,
+    /// Tries so far, this one included.
+    pub attempts: i64,
+}
+
+/// What a magic-link token leads to, before it is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    Live,
+    Expired,
+    /// Used, replaced by a newer one, or never issued: we cannot and need not tell which.
+    Unknown,
+}
+
+/// A signed-in browser, known by the hash of its cookie.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub id_hash: Vec<u8>,
+    pub user_id: UserId,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    /// The absolute end of the session.
+    pub expires_at: OffsetDateTime,
+}
+
+/// One sliding-window limit: at most `max` hits in any `window`.
+#[derive(Debug, Clone, Copy)]
+pub struct RateRule {
+    pub window: Duration,
+    pub max: i64,
+}
+
+/// A message to queue; its body is sealed (encrypted) by the caller.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub id: uuid::Uuid,
+    pub recipient: String,
+    pub subject: String,
+    pub body_sealed: Vec<u8>,
+    pub created_at: OffsetDateTime,
+}
+
+/// A message leased to a worker for delivery.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub id: uuid::Uuid,
+    pub recipient: String,
+    pub subject: String,
+    pub body_sealed: Vec<u8>,
+    pub attempts: i64,
+}
+
+/// A provider as listed on the dashboard.
+#[derive(Debug, Clone)]
+pub struct ProviderSummary {
+    pub id: ProviderId,
+    pub name: String,
+    pub description: String,
+}

@@ -1,0 +1,439 @@
+//! The SQLite backend: one file in the data directory, WAL, foreign keys on.
+//!
+//! Write transactions start with `BEGIN IMMEDIATE`, so a read-then-write inside one (the audit
+//! chain head, rate limits) is atomic against every other writer, in this process or another.
+
+mod tx;
+
+use crate::audit_chain::{AuditKey, StoredAuditEvent};
+use crate::migrations::{Embedded, migrator};
+use crate::{
+    CodeAttempt, LinkState, ProviderSummary, QueuedMail, RateRule, SecretKind, SessionRecord,
+    Store, StoreError, StoreResult, Tx,
+};
+use async_trait::async_trait;
+use domain::{EmailAddress, ProviderId, Role, User, UserId};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, SqlitePool as Pool};
+use std::str::FromStr;
+use time::{Duration, OffsetDateTime};
+
+const MIGRATIONS: Embedded = &[(1, "accounts", include_str!("migrations/0001_accounts.sql"))];
+
+pub(crate) struct SqliteStore {
+    pool: Pool,
+    audit_key: AuditKey,
+}
+
+impl SqliteStore {
+    pub(crate) async fn connect(url: &str, audit_key: AuditKey) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a committed transaction survives a power cut, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10))
+            // Overwrite deleted content, so consumed secrets and sent mail leave no trace.
+            .pragma("secure_delete", "ON");
+        let pool: SqlitePool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        migrator(MIGRATIONS)
+            .await
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Self { pool, audit_key })
+    }
+}
+
+pub(super) fn micros(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1000) as i64
+}
+
+pub(super) fn from_micros(us: i64) -> StoreResult<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn opt_time(us: Option<i64>) -> StoreResult<Option<OffsetDateTime>> {
+    us.map(from_micros).transpose()
+}
+
+pub(super) fn parse_id<T: FromStr>(s: &str) -> StoreResult<T> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
+}
+
+/// The constraint named in SQLite's message, which has no separate field for it.
+pub(crate) fn constraint_name(message: &str) -> Option<String> {
+    if message.starts_with("UNIQUE constraint failed: memberships.") {
+        return Some("memberships_pkey".into());
+    }
+    message
+        .strip_prefix("UNIQUE constraint failed: index '")
+        .and_then(|rest| rest.strip_suffix('\''))
+        .or_else(|| message.strip_prefix("CHECK constraint failed: "))
+        // Our triggers raise the constraint's name as the whole message.
+        .or_else(|| (!message.contains(' ')).then_some(message))
+        .map(str::to_owned)
+}
+
+pub(super) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
+    let email: String = row.try_get("email")?;
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: parse_id(&row.try_get::<String, _>("id")?)?,
+        email: EmailAddress::parse(&email)
+            .map_err(|_| StoreError::Corrupt(format!("bad email {email:?}")))?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+        can_download_reports: row.try_get("can_download_reports")?,
+        invited_at: from_micros(row.try_get("invited_at")?)?,
+        invitation_expires_at: from_micros(row.try_get("invitation_expires_at")?)?,
+        activated_at: opt_time(row.try_get("activated_at")?)?,
+        last_sign_in_at: opt_time(row.try_get("last_sign_in_at")?)?,
+        created_at: from_micros(row.try_get("created_at")?)?,
+        updated_at: from_micros(row.try_get("updated_at")?)?,
+    })
+}
+
+fn audit_from_row(row: &SqliteRow) -> StoreResult<StoredAuditEvent> {
+    Ok(StoredAuditEvent {
+        seq: row.try_get("seq")?,
+        at: from_micros(row.try_get("at")?)?,
+        actor_id: row.try_get("actor_id")?,
+        actor_label: row.try_get("actor_label")?,
+        action: row.try_get("action")?,
+        target_kind: row.try_get("target_kind")?,
+        target_id: row.try_get("target_id")?,
+        target_label: row.try_get("target_label")?,
+        outcome: row.try_get("outcome")?,
+        ip: row.try_get("ip")?,
+        details: row.try_get("details")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Box::new(tx::SqliteTx {
+            tx,
+            audit_key: self.audit_key.clone(),
+        }))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn user_by_email(&self, email: &EmailAddress) -> StoreResult<Option<User>> {
+        sqlx::query("SELECT * FROM users WHERE lower(email) = lower(?)")
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| user_from_row(&row))
+            .transpose()
+    }
+
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>> {
+        sqlx::query("SELECT * FROM users WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| user_from_row(&row))
+            .transpose()
+    }
+
+    async fn count_admins(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn admins(&self) -> StoreResult<Vec<User>> {
+        sqlx::query("SELECT * FROM users WHERE role = 'admin' ORDER BY last_name, first_name")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(user_from_row)
+            .collect()
+    }
+
+    async fn provider_ids(&self, user_id: UserId) -> StoreResult<Vec<ProviderId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT provider_id FROM memberships WHERE user_id = ? ORDER BY provider_id",
+        )
+        .bind(user_id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        ids.iter().map(|id| parse_id(id)).collect()
+    }
+
+    async fn visible_providers(&self, user: &User) -> StoreResult<Vec<ProviderSummary>> {
+        let rows = sqlx::query(
+            "SELECT id, name, description FROM providers p
+             WHERE ?1 OR EXISTS (SELECT 1 FROM memberships m
+                                 WHERE m.provider_id = p.id AND m.user_id = ?2)
+             ORDER BY name",
+        )
+        .bind(user.is_admin())
+        .bind(user.id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ProviderSummary {
+                    id: parse_id::<ProviderId>(&row.try_get::<String, _>("id")?)?,
+                    name: row.try_get("name")?,
+                    description: row.try_get("description")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn rate_limit_hit(
+        &self,
+        bucket: &str,
+        now: OffsetDateTime,
+        rules: &[RateRule],
+    ) -> StoreResult<Option<Duration>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut wait = Duration::ZERO;
+        for rule in rules {
+            let since = micros(now - rule.window);
+            // The hit that must leave the window before another is allowed.
+            let blocking: Option<i64> = sqlx::query_scalar(
+                "SELECT at FROM rate_limit_hits WHERE bucket = ? AND at > ?
+                 ORDER BY at DESC LIMIT 1 OFFSET ?",
+            )
+            .bind(bucket)
+            .bind(since)
+            .bind(rule.max - 1)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(at) = blocking {
+                wait = wait.max(from_micros(at)? + rule.window - now);
+            }
+        }
+        if wait > Duration::ZERO {
+            return Ok(Some(wait));
+        }
+        sqlx::query("INSERT INTO rate_limit_hits (bucket, at) VALUES (?, ?)")
+            .bind(bucket)
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(None)
+    }
+
+    async fn count_code_attempt(
+        &self,
+        user_id: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CodeAttempt>> {
+        let row = sqlx::query(
+            "UPDATE sign_in_secrets SET attempts = attempts + 1
+             WHERE user_id = ? AND attempts < 5 AND expires_at > ?
+             RETURNING kind, code_hash, browser_hash, attempts",
+        )
+        .bind(user_id.to_string())
+        .bind(micros(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            let kind: String = row.try_get("kind")?;
+            Ok(CodeAttempt {
+                kind: SecretKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("secret kind {kind}")))?,
+                code_hash: row.try_get("code_hash")?,
+                browser_hash: row.try_get("browser_hash")?,
+                attempts: row.try_get("attempts")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn link_state(&self, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<LinkState> {
+        let expires: Option<i64> =
+            sqlx::query_scalar("SELECT expires_at FROM sign_in_secrets WHERE token_hash = ?")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match expires {
+            Some(at) if at > micros(now) => LinkState::Live,
+            Some(_) => LinkState::Expired,
+            None => LinkState::Unknown,
+        })
+    }
+
+    async fn setup_token_valid(&self, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM setup_tokens WHERE token_hash = ? AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(micros(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    async fn session(
+        &self,
+        id_hash: &[u8],
+        now: OffsetDateTime,
+        idle: Duration,
+    ) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query(
+            "SELECT user_id, created_at, last_seen_at, expires_at FROM sessions
+             WHERE id_hash = ? AND expires_at > ? AND last_seen_at > ?",
+        )
+        .bind(id_hash)
+        .bind(micros(now))
+        .bind(micros(now - idle))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(SessionRecord {
+                id_hash: id_hash.to_vec(),
+                user_id: parse_id(&row.try_get::<String, _>("user_id")?)?,
+                created_at: from_micros(row.try_get("created_at")?)?,
+                last_seen_at: from_micros(row.try_get("last_seen_at")?)?,
+                expires_at: from_micros(row.try_get("expires_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, id_hash: &[u8], now: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
+            .bind(micros(now))
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn claim_mail(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<QueuedMail>> {
+        let rows = sqlx::query(
+            "UPDATE mail_queue SET locked_until = ?1, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM mail_queue
+                          WHERE sent_at IS NULL AND next_attempt_at <= ?2
+                            AND (locked_until IS NULL OR locked_until <= ?2)
+                          ORDER BY created_at LIMIT ?3)
+             RETURNING id, recipient, subject, body_sealed, attempts",
+        )
+        .bind(micros(lease_until))
+        .bind(micros(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(QueuedMail {
+                    id: parse_id(&row.try_get::<String, _>("id")?)?,
+                    recipient: row.try_get("recipient")?,
+                    subject: row.try_get("subject")?,
+                    body_sealed: row
+                        .try_get::<Option<Vec<u8>>, _>("body_sealed")?
+                        .unwrap_or_default(),
+                    attempts: row.try_get("attempts")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn mail_sent(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE mail_queue SET sent_at = ?, body_sealed = NULL, locked_until = NULL,
+             last_error = NULL WHERE id = ?",
+        )
+        .bind(micros(now))
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn mail_failed(
+        &self,
+        id: uuid::Uuid,
+        next_attempt_at: OffsetDateTime,
+        error: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE mail_queue SET next_attempt_at = ?, locked_until = NULL, last_error = ?
+             WHERE id = ?",
+        )
+        .bind(micros(next_attempt_at))
+        .bind(error)
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn sweep(&self, now: OffsetDateTime) -> StoreResult<()> {
+        let now = micros(now);
+        // The longest rate-limit window is one hour.
+        let hour_ago = now - 3_600_000_000;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM sign_in_secrets WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM rate_limit_hits WHERE at <= ?")
+            .bind(hour_ago)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredAuditEvent>> {
+        sqlx::query("SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?")
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(audit_from_row)
+            .collect()
+    }
+
+    async fn audit_head(&self) -> StoreResult<(i64, Vec<u8>)> {
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((row.try_get("seq")?, row.try_get("hash")?))
+    }
+
+    fn audit_key(&self) -> &AuditKey {
+        &self.audit_key
+    }
+}

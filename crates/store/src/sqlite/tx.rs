@@ -1,0 +1,244 @@
+//! Write transactions on SQLite.
+
+use super::{micros, parse_id};
+use crate::audit_chain::{AuditKey, StoredAuditEvent};
+use crate::{NewMail, NewSecret, SecretKind, SessionRecord, StoreError, StoreResult, Tx};
+use async_trait::async_trait;
+use domain::audit::NewAuditEvent;
+use domain::{User, UserId};
+use sqlx::{Row, Sqlite, Transaction};
+use time::OffsetDateTime;
+
+pub(crate) struct SqliteTx {
+    pub(super) tx: Transaction<'static, Sqlite>,
+    pub(super) audit_key: AuditKey,
+}
+
+#[async_trait]
+impl Tx for SqliteTx {
+    async fn insert_user(&mut self, user: &User) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO users (id, email, first_name, last_name, role, can_download_reports,
+               invited_at, invitation_expires_at, activated_at, last_sign_in_at, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(user.id.to_string())
+        .bind(user.email.as_str())
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(user.role.as_str())
+        .bind(user.can_download_reports)
+        .bind(micros(user.invited_at))
+        .bind(micros(user.invitation_expires_at))
+        .bind(user.activated_at.map(micros))
+        .bind(user.last_sign_in_at.map(micros))
+        .bind(micros(user.created_at))
+        .bind(micros(user.updated_at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn mark_signed_in(&mut self, user_id: UserId, now: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET activated_at = coalesce(activated_at, ?1), last_sign_in_at = ?1
+             WHERE id = ?2",
+        )
+        .bind(micros(now))
+        .bind(user_id.to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn put_secret(&mut self, secret: &NewSecret) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sign_in_secrets
+               (user_id, kind, code_hash, token_hash, browser_hash, attempts, expires_at, created_at)
+             VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET kind = excluded.kind,
+               code_hash = excluded.code_hash, token_hash = excluded.token_hash,
+               browser_hash = excluded.browser_hash, attempts = 0,
+               expires_at = excluded.expires_at, created_at = excluded.created_at",
+        )
+        .bind(secret.user_id.to_string())
+        .bind(secret.kind.as_str())
+        .bind(&secret.code_hash)
+        .bind(&secret.token_hash)
+        .bind(&secret.browser_hash)
+        .bind(micros(secret.expires_at))
+        .bind(micros(secret.created_at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_secret_by_code(
+        &mut self,
+        user_id: UserId,
+        code_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<SecretKind>> {
+        let kind: Option<String> = sqlx::query_scalar(
+            "DELETE FROM sign_in_secrets
+             WHERE user_id = ? AND code_hash = ? AND expires_at > ? AND attempts <= 5
+             RETURNING kind",
+        )
+        .bind(user_id.to_string())
+        .bind(code_hash)
+        .bind(micros(now))
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(kind.as_deref().and_then(SecretKind::parse))
+    }
+
+    async fn take_secret_by_token(
+        &mut self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(UserId, SecretKind)>> {
+        let row = sqlx::query(
+            "DELETE FROM sign_in_secrets WHERE token_hash = ? AND expires_at > ?
+             RETURNING user_id, kind",
+        )
+        .bind(token_hash)
+        .bind(micros(now))
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.map(|row| {
+            let kind: String = row.try_get("kind")?;
+            let kind = SecretKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("secret kind {kind}")))?;
+            Ok((parse_id(&row.try_get::<String, _>("user_id")?)?, kind))
+        })
+        .transpose()
+    }
+
+    async fn delete_secret(&mut self, user_id: UserId) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sign_in_secrets WHERE user_id = ?")
+            .bind(user_id.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    async fn put_setup_token(
+        &mut self,
+        token_hash: &[u8],
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO setup_tokens (id, token_hash, expires_at, created_at) VALUES (1, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash,
+               expires_at = excluded.expires_at, created_at = excluded.created_at",
+        )
+        .bind(token_hash)
+        .bind(micros(expires_at))
+        .bind(micros(now))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_setup_token(
+        &mut self,
+        token_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = ? AND expires_at > ?")
+            .bind(token_hash)
+            .bind(micros(now))
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn count_admins(&mut self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin'")
+                .fetch_one(&mut *self.tx)
+                .await?,
+        )
+    }
+
+    async fn insert_session(&mut self, session: &SessionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&session.id_hash)
+        .bind(session.user_id.to_string())
+        .bind(micros(session.created_at))
+        .bind(micros(session.last_seen_at))
+        .bind(micros(session.expires_at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&mut self, id_hash: &[u8]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    async fn enqueue_mail(&mut self, mail: &NewMail) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO mail_queue (id, recipient, subject, body_sealed, next_attempt_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(mail.id.to_string())
+        .bind(&mail.recipient)
+        .bind(&mail.subject)
+        .bind(&mail.body_sealed)
+        .bind(micros(mail.created_at))
+        .bind(micros(mail.created_at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn commit(mut self: Box<Self>, event: NewAuditEvent) -> StoreResult<()> {
+        self.record(event).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record(&mut self, event: NewAuditEvent) -> StoreResult<()> {
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let (seq, prev_hash): (i64, Vec<u8>) = (head.try_get("seq")?, head.try_get("hash")?);
+        let mut stored = StoredAuditEvent::from_new(seq + 1, event, prev_hash);
+        stored.hash = stored.compute_hash(&self.audit_key, &stored.prev_hash);
+        sqlx::query(
+            "INSERT INTO audit_events (seq, at, actor_id, actor_label, action, target_kind,
+               target_id, target_label, outcome, ip, details, prev_hash, hash)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(stored.seq)
+        .bind(micros(stored.at))
+        .bind(&stored.actor_id)
+        .bind(&stored.actor_label)
+        .bind(&stored.action)
+        .bind(&stored.target_kind)
+        .bind(&stored.target_id)
+        .bind(&stored.target_label)
+        .bind(&stored.outcome)
+        .bind(&stored.ip)
+        .bind(&stored.details)
+        .bind(&stored.prev_hash)
+        .bind(&stored.hash)
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")
+            .bind(stored.seq)
+            .bind(&stored.hash)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,162 @@
+//! Who is asking: the session cookie, the signed-in user, the client's address, and the
+//! cross-site request guard.
+
+pub mod csrf;
+
+use crate::AppState;
+use crate::config::Config;
+use crate::error::{AppError, Result};
+use crate::service::Origin;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use domain::User;
+use std::net::{IpAddr, SocketAddr};
+use time::Duration;
+
+/// The session cookie's name: with the `__Host-` prefix whenever the site is https.
+pub fn session_cookie_name(config: &Config) -> &'static str {
+    if config.https {
+        "__Host-wayfinder_session"
+    } else {
+        "wayfinder_session"
+    }
+}
+
+/// The pending-sign-in cookie that binds a sign-in code to the browser that asked for it.
+pub fn pending_cookie_name(config: &Config) -> &'static str {
+    if config.https {
+        "__Host-wayfinder_pending"
+    } else {
+        "wayfinder_pending"
+    }
+}
+
+fn cookie(
+    config: &Config,
+    name: &'static str,
+    value: String,
+    max_age: Option<Duration>,
+) -> Cookie<'static> {
+    let mut cookie = Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(config.https);
+    if let Some(max_age) = max_age {
+        cookie = cookie.max_age(max_age);
+    }
+    cookie.build()
+}
+
+pub fn session_cookie(config: &Config, token: String) -> Cookie<'static> {
+    cookie(config, session_cookie_name(config), token, None)
+}
+
+pub fn pending_cookie(config: &Config, nonce: String) -> Cookie<'static> {
+    let validity = crate::service::sign_in::SIGN_IN_VALIDITY;
+    cookie(config, pending_cookie_name(config), nonce, Some(validity))
+}
+
+/// A cookie that tells the browser to forget `name`.
+pub fn removal(config: &Config, name: &'static str) -> Cookie<'static> {
+    cookie(config, name, String::new(), Some(Duration::ZERO))
+}
+
+/// The signed-in user of this request, loaded fresh from the database.
+#[derive(Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub session_token: String,
+    pub csrf_token: String,
+}
+
+impl CurrentUser {
+    pub fn actor(&self) -> domain::audit::Actor {
+        domain::audit::Actor::User {
+            id: self.user.id,
+            email: self.user.email.clone(),
+        }
+    }
+}
+
+/// How often at most a session's last-seen time is written.
+const TOUCH_EVERY: Duration = Duration::seconds(15);
+
+/// The user whose live session cookie this request carries, if any.
+pub async fn current_user(headers: &HeaderMap, state: &AppState) -> Result<Option<CurrentUser>> {
+    let jar = CookieJar::from_headers(headers);
+    let Some(token) = jar
+        .get(session_cookie_name(&state.config))
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(None);
+    };
+    let hash = state.keys.hash("session", &[&token]);
+    let now = state.now();
+    let Some(session) = state
+        .store
+        .session(&hash, now, state.config.session_idle)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(user) = state.store.user_by_id(session.user_id).await? else {
+        return Ok(None);
+    };
+    if now - session.last_seen_at >= TOUCH_EVERY {
+        state.store.touch_session(&hash, now).await?;
+    }
+    Ok(Some(CurrentUser {
+        user,
+        csrf_token: state.keys.csrf_token(&token),
+        session_token: token,
+    }))
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    /// Not signed in: `401` for the API, a redirect to the sign-in page for people.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let api = parts.uri.path().starts_with("/api/");
+        match current_user(&parts.headers, state).await {
+            Ok(Some(user)) => Ok(user),
+            Ok(None) if api => Err(AppError::Unauthenticated.into_response()),
+            Ok(None) => Err(Redirect::to("/sign-in").into_response()),
+            Err(error) if api => Err(error.into_response()),
+            Err(error) => Err(crate::http::pages::PageError(error).into_response()),
+        }
+    }
+}
+
+/// The client's address: the socket peer, or the proxy's `X-Forwarded-For` when trusted.
+pub struct ClientOrigin(pub Origin);
+
+impl FromRequestParts<AppState> for ClientOrigin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        let forwarded = state
+            .config
+            .trust_proxy
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            // The last address is the one our proxy saw; earlier ones are the client's claims.
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse::<IpAddr>().ok());
+        Ok(ClientOrigin(Origin {
+            ip: forwarded.or(peer),
+        }))
+    }
+}

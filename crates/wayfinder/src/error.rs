@@ -1,0 +1,146 @@
+//! One error type for the application, rendered as JSON for the API and as a page for people.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+use store::StoreError;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Messages for individual fields, keyed by field name.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have access to this.")]
+    Forbidden,
+    #[error("Not found.")]
+    NotFound,
+    /// Input that cannot be acted on, with a machine-readable code.
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("Some fields need attention.")]
+    Validation(FieldErrors),
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        fields: FieldErrors,
+    },
+    #[error("Too many requests. Try again in {} seconds.", retry_after.whole_seconds().max(1))]
+    RateLimited { retry_after: time::Duration },
+    #[error("The request is too large.")]
+    PayloadTooLarge,
+    #[error("Something went wrong on our side.")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn field(name: &'static str, message: impl Into<String>) -> Self {
+        AppError::Validation(FieldErrors::from([(name, message.into())]))
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::BadRequest { code, .. } => code,
+            AppError::Validation(_) => "validation",
+            AppError::Conflict { .. } => "conflict",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Validation(fields) | AppError::Conflict { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// Headers that go with the status, such as `Retry-After`.
+    pub fn decorate(&self, response: &mut Response) {
+        match self {
+            AppError::RateLimited { retry_after } => {
+                let seconds = retry_after.as_seconds_f64().ceil().max(1.0) as u64;
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            AppError::Internal(error) => {
+                response
+                    .extensions_mut()
+                    .insert(InternalDetail(format!("{error:#}")));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The cause of a 500, carried to the logging middleware (responses never show it).
+#[derive(Clone, Debug)]
+pub struct InternalDetail(pub String);
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { constraint } => match constraint.as_str() {
+                "users_email_key" => AppError::Conflict {
+                    message: "An account with this email address already exists.".into(),
+                    fields: FieldErrors::from([(
+                        "email",
+                        "An account with this email address already exists.".into(),
+                    )]),
+                },
+                "users_email_immutable" => {
+                    AppError::field("email", "The email address cannot be changed.")
+                }
+                other => AppError::Internal(anyhow::anyhow!("constraint {other} refused a change")),
+            },
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    /// The JSON rendering of SPEC §12.
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "error": {
+                "code": self.code(),
+                "message": self.to_string(),
+                "fields": self.fields().cloned().unwrap_or_default(),
+            }
+        });
+        let mut response = (self.status(), Json(body)).into_response();
+        self.decorate(&mut response);
+        response
+    }
+}

@@ -1,0 +1,134 @@
+//! `/auth/sign-in`, `/auth/verify`, `/auth/sign-out` and `/me`.
+
+use super::ApiJson;
+use crate::AppState;
+use crate::auth::{self, ClientOrigin, CurrentUser};
+use crate::error::Result;
+use crate::secrets::random_token;
+use crate::service::sign_in;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_extra::extract::cookie::CookieJar;
+use domain::User;
+use serde::{Deserialize, Serialize};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/sign-in", post(request_sign_in))
+        .route("/auth/verify", post(verify))
+        .route("/auth/sign-out", post(sign_out))
+        .route("/me", get(me))
+}
+
+/// The same words whether or not the address has an account.
+pub const SENT: &str = "If this address has a Wayfinder account, a sign-in email is on its way.";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignInBody {
+    email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyBody {
+    email: String,
+    code: String,
+}
+
+/// The user object of SPEC §12.
+#[derive(Serialize)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: domain::Role,
+    pub can_download_reports: bool,
+    pub provider_ids: Vec<String>,
+    pub status: domain::UserStatus,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_sign_in_at: Option<time::OffsetDateTime>,
+}
+
+impl UserView {
+    pub async fn load(state: &AppState, user: &User) -> Result<Self> {
+        let provider_ids = state.store.provider_ids(user.id).await?;
+        Ok(Self {
+            id: user.id.to_string(),
+            email: user.email.to_string(),
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            role: user.role,
+            can_download_reports: user.can_download_reports,
+            provider_ids: provider_ids.iter().map(ToString::to_string).collect(),
+            status: user.status(state.now()),
+            last_sign_in_at: user.last_sign_in_at,
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    user: UserView,
+    csrf_token: String,
+}
+
+async fn request_sign_in(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<SignInBody>,
+) -> Result<(StatusCode, CookieJar, Json<serde_json::Value>)> {
+    let browser = random_token();
+    sign_in::request(&state, origin, &body.email, &browser).await?;
+    let jar = jar.add(auth::pending_cookie(&state.config, browser));
+    Ok((
+        StatusCode::ACCEPTED,
+        jar,
+        Json(serde_json::json!({ "message": SENT })),
+    ))
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<VerifyBody>,
+) -> Result<(CookieJar, Json<SessionView>)> {
+    let pending = auth::pending_cookie_name(&state.config);
+    let browser = jar.get(pending).map(|c| c.value().to_owned());
+    let signed_in =
+        sign_in::verify_code(&state, origin, &body.email, &body.code, browser.as_deref()).await?;
+    let view = SessionView {
+        user: UserView::load(&state, &signed_in.user).await?,
+        csrf_token: state.keys.csrf_token(&signed_in.session_token),
+    };
+    let jar = jar
+        .add(auth::removal(&state.config, pending))
+        .add(auth::session_cookie(&state.config, signed_in.session_token));
+    Ok((jar, Json(view)))
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    current: CurrentUser,
+    jar: CookieJar,
+) -> Result<(StatusCode, CookieJar)> {
+    sign_in::sign_out(&state, origin, &current.user, &current.session_token).await?;
+    let name = auth::session_cookie_name(&state.config);
+    Ok((
+        StatusCode::NO_CONTENT,
+        jar.add(auth::removal(&state.config, name)),
+    ))
+}
+
+async fn me(State(state): State<AppState>, current: CurrentUser) -> Result<Json<SessionView>> {
+    Ok(Json(SessionView {
+        user: UserView::load(&state, &current.user).await?,
+        csrf_token: current.csrf_token,
+    }))
+}

@@ -1,0 +1,119 @@
+//! The dashboard shell: the start page and the sections of the sidebar.
+
+use super::{Nav, PageError, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use store::ProviderSummary;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/providers", get(providers))
+        .route("/categories", get(categories))
+        .route("/users", get(users))
+        .route("/reports", get(reports))
+        .route("/audit", get(audit))
+}
+
+#[derive(Template)]
+#[template(path = "pages/home.html")]
+struct HomePage {
+    nav: Nav,
+    first_name: String,
+    is_admin: bool,
+    providers: Vec<ProviderSummary>,
+    /// Name and email of each administrator, for a User who has no provider yet.
+    admins: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/section.html")]
+struct SectionPage {
+    nav: Nav,
+    title: &'static str,
+}
+
+async fn overview(
+    state: &AppState,
+    current: &CurrentUser,
+    here: &str,
+) -> Result<Response, PageError> {
+    let user = &current.user;
+    let providers = state.store.visible_providers(user).await?;
+    let admins = if providers.is_empty() && !user.is_admin() {
+        state
+            .store
+            .admins()
+            .await?
+            .iter()
+            .map(|a| (a.full_name(), a.email.to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(render(&HomePage {
+        nav: Nav::new(current, here),
+        first_name: user.first_name.clone(),
+        is_admin: user.is_admin(),
+        providers,
+        admins,
+    }))
+}
+
+async fn home(State(state): State<AppState>, current: CurrentUser) -> Result<Response, PageError> {
+    overview(&state, &current, "/").await
+}
+
+async fn providers(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Response, PageError> {
+    overview(&state, &current, "/providers").await
+}
+
+fn section(
+    current: &CurrentUser,
+    allowed: bool,
+    href: &'static str,
+    title: &'static str,
+) -> Result<Response, PageError> {
+    if !allowed {
+        return Err(PageError(AppError::Forbidden));
+    }
+    Ok(render(&SectionPage {
+        nav: Nav::new(current, href),
+        title,
+    }))
+}
+
+async fn categories(current: CurrentUser) -> Result<Response, PageError> {
+    section(
+        &current,
+        current.user.is_admin(),
+        "/categories",
+        "Categories",
+    )
+}
+
+async fn users(current: CurrentUser) -> Result<Response, PageError> {
+    section(&current, current.user.is_admin(), "/users", "Users")
+}
+
+async fn reports(current: CurrentUser) -> Result<Response, PageError> {
+    section(
+        &current,
+        current.user.may_download_reports(),
+        "/reports",
+        "Reports",
+    )
+}
+
+async fn audit(current: CurrentUser) -> Result<Response, PageError> {
+    section(&current, current.user.is_admin(), "/audit", "Audit")
+}

@@ -1,0 +1,214 @@
+//! The sign-in pages: ask for an email, enter the code, confirm a magic link, sign out.
+
+use super::{PageError, PageForm, render, sign_in_problem};
+use crate::AppState;
+use crate::auth::{self, ClientOrigin, CurrentUser, current_user};
+use crate::error::AppError;
+use crate::secrets::random_token;
+use crate::service::sign_in;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+use store::LinkState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(sign_in_page).post(request))
+        .route("/sign-in/code", get(code_page).post(verify_code))
+        .route("/sign-in/link", get(link_page).post(confirm_link))
+        .route("/sign-out", post(sign_out))
+}
+
+#[derive(Template, Default)]
+#[template(path = "pages/sign_in.html")]
+struct SignInPage {
+    email: String,
+    email_error: Option<String>,
+    problem: Option<String>,
+}
+
+#[derive(Template, Default)]
+#[template(path = "pages/code.html")]
+struct CodePage {
+    email: String,
+    sent: bool,
+    email_error: Option<String>,
+    code_error: Option<String>,
+    problem: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/link.html")]
+struct LinkPage {
+    token: String,
+}
+
+#[derive(Deserialize, Default)]
+struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Deserialize, Default)]
+struct CodeForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    sent: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// Renders a form page again with the error placed where it belongs.
+fn with_error<T: Template>(
+    mut page: T,
+    error: AppError,
+    place: impl FnOnce(&mut T, &AppError),
+) -> Response {
+    if matches!(error, AppError::Internal(_)) {
+        return PageError(error).into_response();
+    }
+    place(&mut page, &error);
+    let mut response = (error.status(), render(&page)).into_response();
+    error.decorate(&mut response);
+    response
+}
+
+async fn sign_in_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    if current_user(&headers, &state).await?.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    Ok(render(&SignInPage::default()))
+}
+
+async fn request(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    jar: CookieJar,
+    PageForm(form): PageForm<EmailForm>,
+) -> Response {
+    let browser = random_token();
+    match sign_in::request(&state, origin, &form.email, &browser).await {
+        Ok(()) => {
+            let email = form.email.trim().to_lowercase();
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("email", &email)
+                .append_pair("sent", "1")
+                .finish();
+            let jar = jar.add(auth::pending_cookie(&state.config, browser));
+            (jar, Redirect::to(&format!("/sign-in/code?{query}"))).into_response()
+        }
+        Err(error) => {
+            let page = SignInPage {
+                email: form.email,
+                ..Default::default()
+            };
+            with_error(page, error, |page, error| match error.fields() {
+                Some(fields) => page.email_error = fields.get("email").cloned(),
+                None => page.problem = Some(error.to_string()),
+            })
+        }
+    }
+}
+
+async fn code_page(Query(query): Query<CodeForm>) -> Response {
+    render(&CodePage {
+        email: query.email,
+        sent: query.sent.is_some(),
+        ..Default::default()
+    })
+}
+
+async fn verify_code(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    jar: CookieJar,
+    PageForm(form): PageForm<CodeForm>,
+) -> Response {
+    let pending = auth::pending_cookie_name(&state.config);
+    let browser = jar.get(pending).map(|c| c.value().to_owned());
+    match sign_in::verify_code(&state, origin, &form.email, &form.code, browser.as_deref()).await {
+        Ok(signed_in) => {
+            let jar = jar
+                .add(auth::removal(&state.config, pending))
+                .add(auth::session_cookie(&state.config, signed_in.session_token));
+            (jar, Redirect::to("/")).into_response()
+        }
+        Err(error) => {
+            let page = CodePage {
+                email: form.email,
+                ..Default::default()
+            };
+            with_error(page, error, |page, error| match error.fields() {
+                Some(fields) => {
+                    page.email_error = fields.get("email").cloned();
+                    page.code_error = fields.get("code").cloned();
+                }
+                None => page.problem = Some(error.to_string()),
+            })
+        }
+    }
+}
+
+/// GET and HEAD show a confirm button and consume nothing, so mail scanners do no harm.
+async fn link_page(
+    State(state): State<AppState>,
+    Query(query): Query<TokenForm>,
+) -> Result<Response, PageError> {
+    let link = if query.token.is_empty() || query.token.len() > 100 {
+        LinkState::Unknown
+    } else {
+        sign_in::link_state(&state, &query.token).await?
+    };
+    Ok(match link {
+        LinkState::Live => render(&LinkPage { token: query.token }),
+        other => sign_in_problem(sign_in::link_problem(other)),
+    })
+}
+
+async fn confirm_link(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    jar: CookieJar,
+    PageForm(form): PageForm<TokenForm>,
+) -> Response {
+    match sign_in::confirm_link(&state, origin, &form.token).await {
+        Ok(signed_in) => {
+            let jar = jar.add(auth::session_cookie(&state.config, signed_in.session_token));
+            (jar, Redirect::to("/")).into_response()
+        }
+        Err(error @ AppError::BadRequest { .. }) => sign_in_problem(error),
+        Err(error) => PageError(error).into_response(),
+    }
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    current: CurrentUser,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    sign_in::sign_out(&state, origin, &current.user, &current.session_token).await?;
+    let name = auth::session_cookie_name(&state.config);
+    let jar = jar.add(auth::removal(&state.config, name));
+    Ok((
+        StatusCode::SEE_OTHER,
+        jar,
+        [(axum::http::header::LOCATION, "/sign-in")],
+    )
+        .into_response())
+}

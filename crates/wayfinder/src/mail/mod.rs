@@ -1,0 +1,51 @@
+//! Mail: messages are queued in the database in the same transaction as the action that causes
+//! them, sealed (encrypted) so that no sign-in secret lies in the queue in clear, and delivered by
+//! a background worker through one of the transports.
+
+pub mod templates;
+pub mod transport;
+pub mod worker;
+
+use crate::AppState;
+use anyhow::Context;
+use domain::EmailAddress;
+use serde::{Deserialize, Serialize};
+use store::{NewMail, StoreResult, Tx};
+
+/// A message ready to queue.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub to: EmailAddress,
+    pub subject: String,
+    pub body: Body,
+}
+
+/// The parts of a message; sealed together in the queue.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Body {
+    /// The plain-text part, always present.
+    pub text: String,
+    pub html: Option<String>,
+}
+
+/// Queues `email` inside `tx`; it is sent only if the transaction commits.
+pub async fn queue(tx: &mut dyn Tx, state: &AppState, email: Email) -> StoreResult<()> {
+    let body = serde_json::to_vec(&email.body).expect("a body always serialises");
+    tx.enqueue_mail(&NewMail {
+        id: uuid::Uuid::new_v4(),
+        recipient: email.to.to_string(),
+        subject: email.subject,
+        body_sealed: state.keys.seal(&body),
+        created_at: state.now(),
+    })
+    .await
+}
+
+/// Opens a sealed body taken from the queue.
+pub fn open_body(state: &AppState, sealed: &[u8]) -> anyhow::Result<Body> {
+    let plain = state
+        .keys
+        .open(sealed)
+        .context("a queued message cannot be opened with this server's secret")?;
+    Ok(serde_json::from_slice(&plain)?)
+}

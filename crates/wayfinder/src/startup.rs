@@ -1,0 +1,164 @@
+//! Building the application from its settings, and running each command.
+
+use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ServeArgs};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::mail::transport::{self, Transport};
+use crate::secrets::{Keys, load_master};
+use crate::service::{accounts::NewAccountInput, setup};
+use crate::{AppState, http, mail};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+/// Opens the database (running its migrations) and derives the keys.
+pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let master = load_master(config.secret_key.as_ref(), &config.data_dir)?;
+    let keys = Keys::derive(&master);
+    let url = config.database_url.expose_secret();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    }
+    let store = store::connect(url, keys.audit.clone())
+        .await
+        .context("cannot open the database")?;
+    Ok(AppState {
+        store,
+        config: Arc::new(config),
+        keys: Arc::new(keys),
+        clock,
+        mail_wakeup: Arc::new(Notify::new()),
+    })
+}
+
+/// Serves until `shutdown` resolves, then finishes open requests and stops the mail worker.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    transport: Arc<dyn Transport>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop_worker, worker_stopped) = watch::channel(false);
+    let worker = tokio::spawn(mail::worker::run(state.clone(), transport, worker_stopped));
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the server failed")?;
+    // Queued mail stays in the database for the next start.
+    let _ = stop_worker.send(true);
+    worker.await.context("the mail worker panicked")?;
+    Ok(())
+}
+
+/// Runs one command of the CLI.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve(args) => run_server(args).await,
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    first_name,
+                    last_name,
+                    storage,
+                    site,
+                },
+        } => {
+            let config = Config::resolve(&storage, &site, default_listen())?;
+            let transport = transport::from_setting(&config.mail, config.mail_from.clone())?;
+            let state = build_state(config, Arc::new(SystemClock)).await?;
+            let input = NewAccountInput {
+                email,
+                first_name,
+                last_name,
+            };
+            let user = match setup::create_admin(&state, &input).await {
+                Ok(user) => user,
+                Err(error) => {
+                    let details = error
+                        .fields()
+                        .map(|f| format!(" {f:?}"))
+                        .unwrap_or_default();
+                    anyhow::bail!("{error}{details}");
+                }
+            };
+            println!("{}", user.id);
+            // Deliver the invitation now if the mail transport can take it; else the server will.
+            if let Err(error) = mail::worker::deliver_due(&state, transport.as_ref()).await {
+                tracing::warn!(error = %format!("{error:#}"), "the invitation stays queued");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { storage },
+        } => {
+            let site = crate::cli::SiteArgs {
+                base_url: None,
+                mail: None,
+                mail_from: "wayfinder@localhost".into(),
+            };
+            let config = Config::resolve(&storage, &site, default_listen())?;
+            let state = build_state(config, Arc::new(SystemClock)).await?;
+            match store::audit_chain::verify(state.store.as_ref()).await? {
+                Ok(count) => {
+                    println!("audit chain intact: {count} events");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(broken) => {
+                    println!("{broken}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+async fn run_server(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let mut config = Config::resolve(&args.storage, &args.site, args.listen)?;
+    config.session_idle = time::Duration::minutes(i64::from(args.session_idle_minutes.max(1)));
+    config.session_max = time::Duration::hours(i64::from(args.session_max_hours.max(1)));
+    config.trust_proxy = args.trust_proxy;
+    let transport = transport::from_setting(&config.mail, config.mail_from.clone())?;
+    let state = build_state(config, Arc::new(SystemClock)).await?;
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(address = %args.listen, base_url = %state.config.base_url, "Wayfinder is listening");
+    if let Some(link) = setup::issue_link_if_needed(&state).await? {
+        // Printed to the console only: whoever runs the server creates the first administrator.
+        println!(
+            "\nNo administrator exists yet. Open this one-time link (valid for 1 hour) to create one:\n\n    {link}\n"
+        );
+    }
+    serve(state, listener, transport, shutdown_signal()).await?;
+    tracing::info!("Wayfinder stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down: finishing open requests");
+}
