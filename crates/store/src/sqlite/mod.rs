@@ -400,8 +400,9 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&self.pool)
             .await?;
+        // Expired secrets stay a day, so that their link can still say "expired".
         sqlx::query("DELETE FROM sign_in_secrets WHERE expires_at <= ?")
-            .bind(now)
+            .bind(now - 86_400_000_000)
             .execute(&self.pool)
             .await?;
         sqlx::query("DELETE FROM rate_limit_hits WHERE at <= ?")

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::config::Config;
 use crate::error::{AppError, Result};
 use crate::service::Origin;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -121,7 +121,12 @@ impl FromRequestParts<AppState> for CurrentUser {
 
     /// Not signed in: `401` for the API, a redirect to the sign-in page for people.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let api = parts.uri.path().starts_with("/api/");
+        // Nested routers see their path without the prefix; the original tells API from page.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_owned(), |uri| uri.path().to_owned());
+        let api = path.starts_with("/api/");
         match current_user(&parts.headers, state).await {
             Ok(Some(user)) => Ok(user),
             Ok(None) if api => Err(AppError::Unauthenticated.into_response()),

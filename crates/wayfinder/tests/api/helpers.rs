@@ -1,0 +1,228 @@
+//! The test harness: a real server on a loopback socket with a fresh database, a clock that
+//! tests move, and a mailer that keeps messages in memory.
+
+use domain::{Role, User};
+use reqwest::header::{HeaderMap, HeaderValue};
+use secrecy::SecretString;
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::net::TcpListener;
+use wayfinder::AppState;
+use wayfinder::clock::ManualClock;
+use wayfinder::config::{Config, MailSetting};
+use wayfinder::mail::transport::{Memory, Outgoing, Transport};
+use wayfinder::service::accounts::{self, NewAccountInput};
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`, also the base URL.
+    pub address: String,
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    pub mail: Memory,
+    pub dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// A fixed, round start time, so that tests read easily.
+pub fn start_time() -> OffsetDateTime {
+    time::macros::datetime!(2026-03-02 09:00 UTC)
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Memory::default()).await
+    }
+
+    /// Spawns with another mail transport (SMTP tests); `mail` then stays empty.
+    pub async fn spawn_with_transport(transport: Arc<dyn Transport>) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let config = test_config(&address, dir.path());
+        let clock = Arc::new(ManualClock::new(start_time()));
+        let state = wayfinder::startup::build_state(config, clock.clone())
+            .await
+            .expect("state");
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server_state = state.clone();
+        let server = tokio::spawn(async move {
+            wayfinder::startup::serve(server_state, listener, transport, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("server");
+        });
+        TestApp {
+            address,
+            state,
+            clock,
+            mail: Memory::default(),
+            dir,
+            shutdown: Some(shutdown),
+            server: Some(server),
+        }
+    }
+
+    async fn spawn_with(memory: Memory) -> TestApp {
+        let mut app = Self::spawn_with_transport(Arc::new(memory.clone())).await;
+        app.mail = memory;
+        app
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task");
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A client with its own cookie jar (a browser), which does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "origin",
+            HeaderValue::from_str(&self.address).expect("origin"),
+        );
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    }
+
+    /// Creates an account directly through the service, as an administrator would, and waits
+    /// for its invitation to be delivered.
+    pub async fn create_user(&self, email: &str, role: Role) -> User {
+        let before = self.emails_to(email).len();
+        let input = NewAccountInput {
+            email: email.into(),
+            first_name: "Test".into(),
+            last_name: role.label().into(),
+        };
+        let account = input.parse().expect("valid input");
+        let mut tx = self.state.store.begin().await.expect("begin");
+        let actor = domain::audit::Actor::Cli;
+        let user =
+            accounts::create_with_invitation(tx.as_mut(), &self.state, &actor, account, role)
+                .await
+                .expect("create");
+        tx.commit(accounts::created_event(&actor, &user))
+            .await
+            .expect("commit");
+        self.state.mail_wakeup.notify_one();
+        self.wait_for_email(user.email.as_str(), before + 1).await;
+        user
+    }
+
+    /// Messages delivered to `to` so far.
+    pub fn emails_to(&self, to: &str) -> Vec<Outgoing> {
+        self.mail
+            .messages()
+            .into_iter()
+            .filter(|m| m.to == to)
+            .collect()
+    }
+
+    /// Waits (a few seconds at most) until `to` has received `count` messages; returns the last.
+    pub async fn wait_for_email(&self, to: &str, count: usize) -> Outgoing {
+        for _ in 0..200 {
+            let mails = self.emails_to(to);
+            if mails.len() >= count {
+                return mails[count - 1].clone();
+            }
+            self.state.mail_wakeup.notify_one();
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no email number {count} to {to} arrived");
+    }
+
+    /// Requests a sign-in email from `client` and returns the code and link token it carries.
+    pub async fn request_code(&self, client: &reqwest::Client, email: &str) -> (String, String) {
+        let canonical = domain::EmailAddress::parse(email)
+            .expect("valid email")
+            .to_string();
+        let before = self.emails_to(&canonical).len();
+        let response = client
+            .post(self.url("/api/v1/auth/sign-in"))
+            .json(&serde_json::json!({ "email": email }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 202);
+        let mail = self.wait_for_email(&canonical, before + 1).await;
+        secrets_in(&mail)
+    }
+
+    /// Signs in as a new account of `role`; returns the client and its CSRF token.
+    pub async fn sign_in_as(&self, email: &str, role: Role) -> (reqwest::Client, String) {
+        self.create_user(email, role).await;
+        let client = self.client();
+        let (code, _) = self.request_code(&client, email).await;
+        let response = client
+            .post(self.url("/api/v1/auth/verify"))
+            .json(&serde_json::json!({ "email": email, "code": code }))
+            .send()
+            .await
+            .expect("verify");
+        assert_eq!(response.status(), 200);
+        let body: serde_json::Value = response.json().await.expect("json");
+        let csrf = body["csrf_token"].as_str().expect("csrf token").to_owned();
+        (client, csrf)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// The 6-digit code and the link token in a sign-in or invitation email's plain text.
+pub fn secrets_in(mail: &Outgoing) -> (String, String) {
+    let code = mail
+        .text
+        .split_whitespace()
+        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+        .expect("a 6-digit code")
+        .to_owned();
+    let token = mail
+        .text
+        .split_whitespace()
+        .find_map(|w| {
+            w.split_once("/sign-in/link?token=")
+                .map(|(_, t)| t.to_owned())
+        })
+        .expect("a magic link");
+    (code, token)
+}
+
+pub fn test_config(address: &str, dir: &std::path::Path) -> Config {
+    let database_url = format!("sqlite://{}", dir.join("wayfinder.db").display());
+    Config {
+        base_url: address.to_owned(),
+        origin: address.to_owned(),
+        https: false,
+        data_dir: dir.to_owned(),
+        database_url: SecretString::from(database_url),
+        secret_key: None,
+        mail: MailSetting::Files(dir.join("outbox")),
+        mail_from: "Wayfinder <wayfinder@example.org>"
+            .parse()
+            .expect("mailbox"),
+        session_idle: time::Duration::minutes(30),
+        session_max: time::Duration::hours(12),
+        trust_proxy: false,
+    }
+}

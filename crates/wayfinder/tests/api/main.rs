@@ -1,0 +1,4 @@
+//! The one integration test binary: `mod` lines only.
+
+mod helpers;
+mod sign_in;
