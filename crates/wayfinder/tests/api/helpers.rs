@@ -20,9 +20,9 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub mail: Memory,
-    pub dir: tempfile::TempDir,
+    /// Kept alive for the database file and the outbox.
+    _dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// A fixed, round start time, so that tests read easily.
@@ -47,7 +47,7 @@ impl TestApp {
             .expect("state");
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let server_state = state.clone();
-        let server = tokio::spawn(async move {
+        tokio::spawn(async move {
             wayfinder::startup::serve(server_state, listener, transport, async {
                 let _ = stopped.await;
             })
@@ -59,9 +59,8 @@ impl TestApp {
             state,
             clock,
             mail: Memory::default(),
-            dir,
+            _dir: dir,
             shutdown: Some(shutdown),
-            server: Some(server),
         }
     }
 
@@ -71,14 +70,9 @@ impl TestApp {
         app
     }
 
-    /// Stops the server gracefully and waits for it.
-    pub async fn stop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(server) = self.server.take() {
-            server.await.expect("server task");
-        }
+    pub fn clock_now(&self) -> OffsetDateTime {
+        use wayfinder::clock::Clock;
+        self.clock.now()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,4 +1,9 @@
 //! The one integration test binary: `mod` lines only.
 
+mod audit;
+mod dashboard;
 mod helpers;
+mod security;
+mod sessions;
+mod setup;
 mod sign_in;

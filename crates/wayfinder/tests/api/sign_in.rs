@@ -268,3 +268,257 @@ async fn tokio_join<F: std::future::Future>(futures: Vec<std::pin::Pin<Box<F>>>)
     .await;
     outputs.into_iter().map(|o| o.expect("ready")).collect()
 }
+
+#[tokio::test]
+async fn unknown_addresses_get_byte_identical_answers_and_no_email() {
+    let app = TestApp::spawn().await;
+    app.create_user("ann@example.org", Role::User).await;
+    let ask = |email: &'static str| {
+        let client = app.client();
+        let url = app.url("/api/v1/auth/sign-in");
+        async move {
+            client
+                .post(url)
+                .json(&json!({ "email": email }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    let known = ask("ann@example.org").await;
+    let unknown = ask("nobody@example.org").await;
+
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(known.status(), 202);
+    let cookie_names =
+        |r: &reqwest::Response| r.cookies().map(|c| c.name().to_owned()).collect::<Vec<_>>();
+    assert_eq!(cookie_names(&known), cookie_names(&unknown));
+    assert_eq!(known.bytes().await.unwrap(), unknown.bytes().await.unwrap());
+    app.wait_for_email("ann@example.org", 2).await;
+    assert!(app.emails_to("nobody@example.org").is_empty());
+}
+
+async fn ask_sign_in(app: &TestApp, email: &str) -> reqwest::Response {
+    app.client()
+        .post(app.url("/api/v1/auth/sign-in"))
+        .json(&json!({ "email": email }))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn retry_after(response: &reqwest::Response) -> i64 {
+    response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sixty_seconds_between_sign_in_emails_to_one_address_known_or_not() {
+    let app = TestApp::spawn().await;
+    app.create_user("ann@example.org", Role::User).await;
+    for email in ["ann@example.org", "nobody@example.org"] {
+        assert_eq!(ask_sign_in(&app, email).await.status(), 202);
+        app.clock.advance(Duration::seconds(20));
+
+        let limited = ask_sign_in(&app, email).await;
+
+        assert_eq!(limited.status(), 429, "{email}");
+        assert_eq!(retry_after(&limited), 40);
+        let body: Value = limited.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "rate_limited");
+        app.clock.advance(Duration::seconds(40));
+        assert_eq!(ask_sign_in(&app, email).await.status(), 202, "{email}");
+    }
+    // One invitation and two sign-in emails.
+    app.wait_for_email("ann@example.org", 3).await;
+    assert_eq!(app.emails_to("ann@example.org").len(), 3);
+}
+
+#[tokio::test]
+async fn at_most_five_sign_in_emails_an_hour_to_one_address() {
+    let app = TestApp::spawn().await;
+    app.create_user("ann@example.org", Role::User).await;
+    for email in ["ann@example.org", "nobody@example.org"] {
+        for _ in 0..5 {
+            assert_eq!(ask_sign_in(&app, email).await.status(), 202);
+            app.clock.advance(Duration::seconds(61));
+        }
+        // 5 × 61 s have passed since the first of the five.
+        let sixth = ask_sign_in(&app, email).await;
+
+        assert_eq!(sixth.status(), 429);
+        assert_eq!(retry_after(&sixth), 3600 - 5 * 61);
+        app.clock.advance(Duration::seconds(3600 - 5 * 61));
+        assert_eq!(ask_sign_in(&app, email).await.status(), 202);
+        app.clock.advance(Duration::seconds(61));
+    }
+}
+
+#[tokio::test]
+async fn thirty_sign_in_requests_per_ip_in_ten_minutes() {
+    let app = TestApp::spawn().await;
+    for n in 0..30 {
+        let response = ask_sign_in(&app, &format!("person{n}@example.org")).await;
+        assert_eq!(response.status(), 202);
+    }
+    let limited = ask_sign_in(&app, "person31@example.org").await;
+    assert_eq!(limited.status(), 429);
+    assert!(retry_after(&limited) > 0);
+    app.clock.advance(Duration::minutes(10));
+    assert_eq!(
+        ask_sign_in(&app, "person31@example.org").await.status(),
+        202
+    );
+}
+
+#[tokio::test]
+async fn sixty_code_verifications_per_ip_in_ten_minutes() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    for _ in 0..60 {
+        assert_eq!(
+            verify(&app, &client, "nobody@example.org", "123456")
+                .await
+                .status(),
+            400
+        );
+    }
+    let limited = verify(&app, &client, "nobody@example.org", "123456").await;
+    assert_eq!(limited.status(), 429);
+    assert!(retry_after(&limited) > 0);
+}
+
+#[tokio::test]
+async fn a_sign_in_code_fails_in_another_browser_while_the_link_works_there() {
+    let app = TestApp::spawn().await;
+    app.create_user("ann@example.org", Role::User).await;
+    let (code, token) = app.request_code(&app.client(), "ann@example.org").await;
+    let other = app.client();
+
+    let by_code = verify(&app, &other, "ann@example.org", &code).await;
+    let by_link = confirm_link(&app, &other, &token).await;
+
+    assert_eq!(by_code.status(), 400);
+    assert_eq!(by_link.status(), 303);
+    assert_eq!(me_status(&app, &other).await, 200);
+}
+
+#[tokio::test]
+async fn an_invitation_code_works_in_any_browser_for_72_hours() {
+    let app = TestApp::spawn().await;
+    app.create_user("ann@example.org", Role::User).await;
+    app.create_user("bob@example.org", Role::User).await;
+    let (ann_code, _) = secrets_in(&app.wait_for_email("ann@example.org", 1).await);
+    let (bob_code, bob_token) = secrets_in(&app.wait_for_email("bob@example.org", 1).await);
+
+    app.clock.advance(Duration::hours(71));
+    let ann = app.client();
+    assert_eq!(
+        verify(&app, &ann, "ann@example.org", &ann_code)
+            .await
+            .status(),
+        200
+    );
+    let body: Value = ann
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["user"]["status"], "active");
+
+    app.clock.advance(Duration::hours(1) + Duration::seconds(1));
+    assert_eq!(
+        verify(&app, &app.client(), "bob@example.org", &bob_code)
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        confirm_link(&app, &app.client(), &bob_token).await.status(),
+        400
+    );
+}
+
+#[tokio::test]
+async fn a_new_code_kills_the_older_one() {
+    let app = TestApp::spawn().await;
+    app.create_user("ann@example.org", Role::User).await;
+    let client = app.client();
+    let (old_code, old_token) = app.request_code(&client, "ann@example.org").await;
+    app.clock.advance(Duration::seconds(61));
+    let (new_code, _) = app.request_code(&client, "ann@example.org").await;
+    assert_ne!(old_code, new_code);
+
+    assert_eq!(
+        verify(&app, &client, "ann@example.org", &old_code)
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        confirm_link(&app, &app.client(), &old_token).await.status(),
+        400
+    );
+    assert_eq!(
+        verify(&app, &client, "ann@example.org", &new_code)
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn opening_a_link_with_get_or_head_consumes_nothing() {
+    let app = TestApp::spawn().await;
+    app.create_user("ann@example.org", Role::User).await;
+    let (_, token) = app.request_code(&app.client(), "ann@example.org").await;
+    let url = app.url(&format!("/sign-in/link?token={token}"));
+    let scanner = app.client();
+
+    for _ in 0..3 {
+        let head = scanner.head(&url).send().await.unwrap();
+        assert_eq!(head.status(), 200);
+        assert!(head.headers().get("set-cookie").is_none());
+        let page = scanner.get(&url).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.headers().get("set-cookie").is_none());
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains("<button type=\"submit\">Sign in</button>"),
+            "{html}"
+        );
+    }
+    assert_eq!(me_status(&app, &scanner).await, 401);
+    assert_eq!(
+        confirm_link(&app, &app.client(), &token).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn first_sign_in_activates_the_account_and_every_sign_in_is_recorded() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user("ann@example.org", Role::User).await;
+    assert!(user.activated_at.is_none());
+    let (client, _) = (app.client(), ());
+    let (code, _) = app.request_code(&client, "ann@example.org").await;
+    verify(&app, &client, "ann@example.org", &code).await;
+    let first = app.state.store.user_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(first.activated_at, Some(app.clock_now()));
+    assert_eq!(first.last_sign_in_at, Some(app.clock_now()));
+
+    app.clock.advance(Duration::minutes(5));
+    let other = app.client();
+    let (code, _) = app.request_code(&other, "ann@example.org").await;
+    verify(&app, &other, "ann@example.org", &code).await;
+    let second = app.state.store.user_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(second.activated_at, first.activated_at);
+    assert_eq!(second.last_sign_in_at, Some(app.clock_now()));
+}
