@@ -86,19 +86,14 @@ pub async fn request(state: &AppState, origin: Origin, email: &str, browser: &st
     Ok(())
 }
 
-fn wrong_code(tries_left: i64) -> AppError {
-    let message = match tries_left {
-        0 => "That code is not right, and it has now been used up. Request a new one.".to_owned(),
-        1 => "That code is not right. You have 1 more try.".to_owned(),
-        n => format!("That code is not right. You have {n} more tries."),
-    };
-    AppError::bad_request("invalid_code", message)
-}
-
-fn expired_code() -> AppError {
+/// The one answer to every code that does not sign in: wrong, expired, used, killed, from
+/// another browser, or for an address without an account. One answer, so that a guess at a code
+/// tells nothing about which addresses have accounts.
+fn invalid_code() -> AppError {
     AppError::bad_request(
-        "expired_code",
-        "This code has expired or has already been used. Request a new one.",
+        "invalid_code",
+        "This code is not valid: it may be mistyped, expired or already used. Check the newest \
+         email, or request a new code.",
     )
 }
 
@@ -140,7 +135,7 @@ pub async fn verify_code(
             .store
             .audit(failed(email.as_str()).details(serde_json::json!({"reason": "unknown_address"})))
             .await?;
-        return Err(expired_code());
+        return Err(invalid_code());
     };
     let failed = |reason: &str| {
         failed(user.email.as_str())
@@ -150,7 +145,7 @@ pub async fn verify_code(
     // Counted before it is checked, atomically: parallel guesses cannot exceed the limit.
     let Some(attempt) = state.store.count_code_attempt(user.id, now).await? else {
         state.store.audit(failed("no_live_code")).await?;
-        return Err(expired_code());
+        return Err(invalid_code());
     };
     let code_hash = state.keys.hash("code", &[&user.id.to_string(), code]);
     let browser_ok = match attempt.kind {
@@ -161,8 +156,7 @@ pub async fn verify_code(
         },
     };
     if !(ct_eq(&code_hash, &attempt.code_hash) && browser_ok) {
-        let tries_left = MAX_CODE_ATTEMPTS - attempt.attempts;
-        if tries_left <= 0 {
+        if attempt.attempts >= MAX_CODE_ATTEMPTS {
             let mut tx = state.store.begin().await?;
             tx.delete_secret(user.id).await?;
             let killed = NewAuditEvent::new(now, Actor::Anonymous, Action::SignInCodeKilled)
@@ -185,7 +179,7 @@ pub async fn verify_code(
                 }))
                 .await?;
         }
-        return Err(wrong_code(tries_left));
+        return Err(invalid_code());
     }
     let mut tx = state.store.begin().await?;
     if tx
@@ -193,7 +187,7 @@ pub async fn verify_code(
         .await?
         .is_none()
     {
-        return Err(expired_code());
+        return Err(invalid_code());
     }
     start_session(state, tx, origin, user, "code").await
 }

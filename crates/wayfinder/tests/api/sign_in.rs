@@ -111,7 +111,7 @@ async fn a_code_works_once() {
     assert_eq!(again.status(), 400);
     assert_eq!(again_same_browser.status(), 400);
     let body: Value = again_same_browser.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "expired_code");
+    assert_eq!(body["error"]["code"], "invalid_code");
 }
 
 #[tokio::test]
@@ -155,7 +155,7 @@ async fn code_and_link_expire_after_ten_minutes() {
     let response = verify(&app, &client, "ann@example.org", &code).await;
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "expired_code");
+    assert_eq!(body["error"]["code"], "invalid_code");
     let page = app
         .client()
         .get(app.url(&format!("/sign-in/link?token={token}")))
@@ -201,6 +201,8 @@ async fn five_wrong_codes_kill_the_code_even_for_the_right_sixth_try() {
         let response = verify(&app, &client, "ann@example.org", &wrong(&code)).await;
         assert_eq!(response.status(), 400);
     }
+    let killed = app.state.store.audit_events_after(0, 100).await.unwrap();
+    assert!(killed.iter().any(|e| e.action == "sign_in.code_killed"));
     let sixth = verify(&app, &client, "ann@example.org", &code).await;
 
     assert_eq!(sixth.status(), 400);
@@ -521,4 +523,19 @@ async fn first_sign_in_activates_the_account_and_every_sign_in_is_recorded() {
     let second = app.state.store.user_by_id(user.id).await.unwrap().unwrap();
     assert_eq!(second.activated_at, first.activated_at);
     assert_eq!(second.last_sign_in_at, Some(app.clock_now()));
+}
+
+#[tokio::test]
+async fn a_wrong_code_answers_exactly_like_an_unknown_address() {
+    let app = TestApp::spawn().await;
+    app.create_user("ann@example.org", Role::User).await;
+    let client = app.client();
+    let (code, _) = app.request_code(&client, "ann@example.org").await;
+    assert_eq!(ask_sign_in(&app, "nobody@example.org").await.status(), 202);
+
+    let known = verify(&app, &client, "ann@example.org", &wrong(&code)).await;
+    let unknown = verify(&app, &client, "nobody@example.org", &wrong(&code)).await;
+
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(known.bytes().await.unwrap(), unknown.bytes().await.unwrap());
 }
