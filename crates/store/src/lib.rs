@@ -3,8 +3,11 @@
 //! Every change that matters happens in a [`Tx`], and a transaction can only be committed together
 //! with the audit event that describes it, so an unaudited change does not compile.
 
+pub mod admin;
 pub mod audit_chain;
+mod decode;
 mod migrations;
+mod postgres;
 mod records;
 mod sqlite;
 
@@ -59,12 +62,21 @@ pub async fn connect(url: &str, audit_key: AuditKey) -> StoreResult<Arc<dyn Stor
         Ok(Arc::new(
             sqlite::SqliteStore::connect(url, audit_key).await?,
         ))
+    } else if is_postgres_url(url) {
+        Ok(Arc::new(
+            postgres::PostgresStore::connect(url, audit_key).await?,
+        ))
     } else {
         Err(StoreError::Corrupt(format!(
             "unsupported database URL scheme in {:?}",
             url.split(':').next().unwrap_or_default()
         )))
     }
+}
+
+/// Whether `url` names a PostgreSQL server (`postgres://` or `postgresql://`).
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// Reads, and the bookkeeping writes that are not audited themselves (counters, queue state).

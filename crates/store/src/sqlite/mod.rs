@@ -6,13 +6,14 @@
 mod tx;
 
 use crate::audit_chain::{AuditKey, StoredAuditEvent};
+use crate::decode::{self, EXPIRED_SECRET_KEPT, LONGEST_RATE_WINDOW};
 use crate::migrations::{Embedded, migrator};
 use crate::{
-    CodeAttempt, LinkState, ProviderSummary, QueuedMail, RateRule, SecretKind, SessionRecord,
-    Store, StoreError, StoreResult, Tx,
+    CodeAttempt, LinkState, ProviderSummary, QueuedMail, RateRule, SessionRecord, Store,
+    StoreError, StoreResult, Tx,
 };
 use async_trait::async_trait;
-use domain::{EmailAddress, ProviderId, Role, User, UserId};
+use domain::{EmailAddress, ProviderId, User, UserId};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
@@ -73,8 +74,16 @@ pub(super) fn parse_id<T: FromStr>(s: &str) -> StoreResult<T> {
 
 /// The constraint named in SQLite's message, which has no separate field for it.
 pub(crate) fn constraint_name(message: &str) -> Option<String> {
-    if message.starts_with("UNIQUE constraint failed: memberships.") {
-        return Some("memberships_pkey".into());
+    // SQLite names the columns, not the index, of a unique index on plain columns.
+    const BY_COLUMNS: &[(&str, &str)] = &[
+        ("memberships.", "memberships_pkey"),
+        ("providers.is_fallback", "providers_one_fallback"),
+        ("sign_in_secrets.token_hash", "sign_in_secrets_token_key"),
+    ];
+    if let Some(columns) = message.strip_prefix("UNIQUE constraint failed: ") {
+        if let Some((_, name)) = BY_COLUMNS.iter().find(|(c, _)| columns.starts_with(c)) {
+            return Some((*name).into());
+        }
     }
     message
         .strip_prefix("UNIQUE constraint failed: index '")
@@ -86,15 +95,12 @@ pub(crate) fn constraint_name(message: &str) -> Option<String> {
 }
 
 pub(super) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
-    let email: String = row.try_get("email")?;
-    let role: String = row.try_get("role")?;
     Ok(User {
         id: parse_id(&row.try_get::<String, _>("id")?)?,
-        email: EmailAddress::parse(&email)
-            .map_err(|_| StoreError::Corrupt(format!("bad email {email:?}")))?,
+        email: decode::email(row.try_get("email")?)?,
         first_name: row.try_get("first_name")?,
         last_name: row.try_get("last_name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+        role: decode::role(row.try_get("role")?)?,
         can_download_reports: row.try_get("can_download_reports")?,
         invited_at: from_micros(row.try_get("invited_at")?)?,
         invitation_expires_at: from_micros(row.try_get("invitation_expires_at")?)?,
@@ -256,10 +262,8 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| {
-            let kind: String = row.try_get("kind")?;
             Ok(CodeAttempt {
-                kind: SecretKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("secret kind {kind}")))?,
+                kind: decode::secret_kind(row.try_get("kind")?)?,
                 code_hash: row.try_get("code_hash")?,
                 browser_hash: row.try_get("browser_hash")?,
                 attempts: row.try_get("attempts")?,
@@ -393,20 +397,16 @@ impl Store for SqliteStore {
     }
 
     async fn sweep(&self, now: OffsetDateTime) -> StoreResult<()> {
-        let now = micros(now);
-        // The longest rate-limit window is one hour.
-        let hour_ago = now - 3_600_000_000;
         sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
-            .bind(now)
+            .bind(micros(now))
             .execute(&self.pool)
             .await?;
-        // Expired secrets stay a day, so that their link can still say "expired".
         sqlx::query("DELETE FROM sign_in_secrets WHERE expires_at <= ?")
-            .bind(now - 86_400_000_000)
+            .bind(micros(now - EXPIRED_SECRET_KEPT))
             .execute(&self.pool)
             .await?;
         sqlx::query("DELETE FROM rate_limit_hits WHERE at <= ?")
-            .bind(hour_ago)
+            .bind(micros(now - LONGEST_RATE_WINDOW))
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -2,7 +2,7 @@
 
 use super::{micros, parse_id};
 use crate::audit_chain::{AuditKey, StoredAuditEvent};
-use crate::{NewMail, NewSecret, SecretKind, SessionRecord, StoreError, StoreResult, Tx};
+use crate::{NewMail, NewSecret, SecretKind, SessionRecord, StoreResult, Tx, decode};
 use async_trait::async_trait;
 use domain::audit::NewAuditEvent;
 use domain::{User, UserId};
@@ -106,9 +106,7 @@ impl Tx for SqliteTx {
         .fetch_optional(&mut *self.tx)
         .await?;
         row.map(|row| {
-            let kind: String = row.try_get("kind")?;
-            let kind = SecretKind::parse(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("secret kind {kind}")))?;
+            let kind = decode::secret_kind(row.try_get("kind")?)?;
             Ok((parse_id(&row.try_get::<String, _>("user_id")?)?, kind))
         })
         .transpose()

@@ -1,0 +1,357 @@
+//! The PostgreSQL backend, for several `wayfinder serve` instances on one database.
+//!
+//! Nothing lives in one process: every check that several instances could race on is one atomic
+//! statement (code tries, the mail lease with `FOR UPDATE SKIP LOCKED`) or runs under a lock taken
+//! in its transaction (the audit head row, an advisory lock per rate-limit bucket).
+
+mod rows;
+mod tx;
+
+use crate::audit_chain::{AuditKey, StoredAuditEvent};
+use crate::decode::{EXPIRED_SECRET_KEPT, LONGEST_RATE_WINDOW};
+use crate::migrations::{Embedded, migrator};
+use crate::{
+    CodeAttempt, LinkState, ProviderSummary, QueuedMail, RateRule, SessionRecord, Store,
+    StoreError, StoreResult, Tx,
+};
+use async_trait::async_trait;
+use domain::{EmailAddress, ProviderId, User, UserId};
+use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
+use time::{Duration, OffsetDateTime};
+
+const MIGRATIONS: Embedded = &[(1, "accounts", include_str!("migrations/0001_accounts.sql"))];
+
+/// Connections each instance keeps at most; the server's `max_connections` must cover all
+/// instances together (see the deployment guide).
+const POOL_SIZE: u32 = 10;
+
+pub(crate) struct PostgresStore {
+    pool: PgPool,
+    audit_key: AuditKey,
+}
+
+impl PostgresStore {
+    pub(crate) async fn connect(url: &str, audit_key: AuditKey) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)?.application_name("wayfinder");
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // Times are compared and stored in UTC whatever the server's zone.
+                    sqlx::query("SET TIME ZONE 'UTC'").execute(conn).await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        // sqlx takes an advisory lock around the run, so instances starting together are safe.
+        migrator(MIGRATIONS)
+            .await
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Self { pool, audit_key })
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
+        Ok(Box::new(tx::PostgresTx {
+            tx: self.pool.begin().await?,
+            audit_key: self.audit_key.clone(),
+        }))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn user_by_email(&self, email: &EmailAddress) -> StoreResult<Option<User>> {
+        sqlx::query("SELECT * FROM users WHERE lower(email) = lower($1)")
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| rows::user(&row))
+            .transpose()
+    }
+
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>> {
+        sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| rows::user(&row))
+            .transpose()
+    }
+
+    async fn count_admins(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn admins(&self) -> StoreResult<Vec<User>> {
+        sqlx::query("SELECT * FROM users WHERE role = 'admin' ORDER BY last_name, first_name")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::user)
+            .collect()
+    }
+
+    async fn provider_ids(&self, user_id: UserId) -> StoreResult<Vec<ProviderId>> {
+        let ids: Vec<uuid::Uuid> = sqlx::query_scalar(
+            "SELECT provider_id FROM memberships WHERE user_id = $1 ORDER BY provider_id",
+        )
+        .bind(user_id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(ProviderId).collect())
+    }
+
+    async fn visible_providers(&self, user: &User) -> StoreResult<Vec<ProviderSummary>> {
+        sqlx::query(
+            "SELECT id, name, description FROM providers p
+             WHERE $1 OR EXISTS (SELECT 1 FROM memberships m
+                                 WHERE m.provider_id = p.id AND m.user_id = $2)
+             ORDER BY name",
+        )
+        .bind(user.is_admin())
+        .bind(user.id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::provider_summary)
+        .collect()
+    }
+
+    async fn rate_limit_hit(
+        &self,
+        bucket: &str,
+        now: OffsetDateTime,
+        rules: &[RateRule],
+    ) -> StoreResult<Option<Duration>> {
+        let mut tx = self.pool.begin().await?;
+        // One bucket's check-then-insert runs alone, whichever instance does it.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(bucket)
+            .execute(&mut *tx)
+            .await?;
+        let mut wait = Duration::ZERO;
+        for rule in rules {
+            // The hit that must leave the window before another is allowed.
+            let blocking: Option<OffsetDateTime> = sqlx::query_scalar(
+                "SELECT at FROM rate_limit_hits WHERE bucket = $1 AND at > $2
+                 ORDER BY at DESC LIMIT 1 OFFSET $3",
+            )
+            .bind(bucket)
+            .bind(now - rule.window)
+            .bind(rule.max - 1)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(at) = blocking {
+                wait = wait.max(at + rule.window - now);
+            }
+        }
+        if wait > Duration::ZERO {
+            return Ok(Some(wait));
+        }
+        sqlx::query("INSERT INTO rate_limit_hits (bucket, at) VALUES ($1, $2)")
+            .bind(bucket)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(None)
+    }
+
+    async fn count_code_attempt(
+        &self,
+        user_id: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<CodeAttempt>> {
+        // One statement: a concurrent try waits for the row and re-checks `attempts < 5`.
+        sqlx::query(
+            "UPDATE sign_in_secrets SET attempts = attempts + 1
+             WHERE user_id = $1 AND attempts < 5 AND expires_at > $2
+             RETURNING kind, code_hash, browser_hash, attempts",
+        )
+        .bind(user_id.0)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| rows::code_attempt(&row))
+        .transpose()
+    }
+
+    async fn link_state(&self, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<LinkState> {
+        let expires: Option<OffsetDateTime> =
+            sqlx::query_scalar("SELECT expires_at FROM sign_in_secrets WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match expires {
+            Some(at) if at > now => LinkState::Live,
+            Some(_) => LinkState::Expired,
+            None => LinkState::Unknown,
+        })
+    }
+
+    async fn setup_token_valid(&self, token_hash: &[u8], now: OffsetDateTime) -> StoreResult<bool> {
+        let found: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    async fn session(
+        &self,
+        id_hash: &[u8],
+        now: OffsetDateTime,
+        idle: Duration,
+    ) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query(
+            "SELECT user_id, created_at, last_seen_at, expires_at FROM sessions
+             WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .bind(now - idle)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(SessionRecord {
+                id_hash: id_hash.to_vec(),
+                user_id: UserId(row.try_get("user_id")?),
+                created_at: row.try_get("created_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, id_hash: &[u8], now: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn claim_mail(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<QueuedMail>> {
+        // SKIP LOCKED: two workers claiming at once take different messages; a row another
+        // worker has just leased fails the re-checked lease condition and is left out.
+        // Handed out oldest first, as SQLite does.
+        sqlx::query(
+            "WITH claimed AS (
+               UPDATE mail_queue SET locked_until = $1, attempts = attempts + 1
+               WHERE id IN (SELECT id FROM mail_queue
+                            WHERE sent_at IS NULL AND next_attempt_at <= $2
+                              AND (locked_until IS NULL OR locked_until <= $2)
+                            ORDER BY created_at LIMIT $3
+                            FOR UPDATE SKIP LOCKED)
+               RETURNING id, recipient, subject, body_sealed, attempts, created_at)
+             SELECT id, recipient, subject, body_sealed, attempts FROM claimed
+             ORDER BY created_at",
+        )
+        .bind(lease_until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::queued_mail)
+        .collect()
+    }
+
+    async fn mail_sent(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE mail_queue SET sent_at = $1, body_sealed = NULL, locked_until = NULL,
+             last_error = NULL WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn mail_failed(
+        &self,
+        id: uuid::Uuid,
+        next_attempt_at: OffsetDateTime,
+        error: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE mail_queue SET next_attempt_at = $1, locked_until = NULL, last_error = $2
+             WHERE id = $3",
+        )
+        .bind(next_attempt_at)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn sweep(&self, now: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM sign_in_secrets WHERE expires_at <= $1")
+            .bind(now - EXPIRED_SECRET_KEPT)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM rate_limit_hits WHERE at <= $1")
+            .bind(now - LONGEST_RATE_WINDOW)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<StoredAuditEvent>> {
+        sqlx::query("SELECT * FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2")
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::audit_event)
+            .collect()
+    }
+
+    async fn audit_head(&self) -> StoreResult<(i64, Vec<u8>)> {
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((row.try_get("seq")?, row.try_get("hash")?))
+    }
+
+    fn audit_key(&self) -> &AuditKey {
+        &self.audit_key
+    }
+}
