@@ -1,5 +1,6 @@
-//! The test harness: a real server on a loopback socket with a fresh database, a clock that
-//! tests move, and a mailer that keeps messages in memory.
+//! The test harness: a real server on a loopback socket with a fresh database (a temp SQLite
+//! file, or a new PostgreSQL database when `TEST_DATABASE_URL` is set), a clock that tests move,
+//! and a mailer that keeps messages in memory.
 
 use domain::{Role, User};
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -20,8 +21,10 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub mail: Memory,
-    /// Kept alive for the database file and the outbox.
-    _dir: tempfile::TempDir,
+    /// Kept alive for the database file, the secret key and the outbox.
+    dir: tempfile::TempDir,
+    /// Shared with siblings; the database goes when the last of them does.
+    pub database: Arc<TestDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -40,8 +43,47 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
-        let config = test_config(&address, dir.path());
+        let database = Arc::new(TestDatabase::create(dir.path()).await);
+        let mut config = test_config(&address, dir.path());
+        config.database_url = SecretString::from(database.url.clone());
         let clock = Arc::new(ManualClock::new(start_time()));
+        Self::launch(config, clock, transport, dir, database, listener).await
+    }
+
+    /// A second instance on the same database, as behind a load balancer: the same base URL
+    /// and secret key (given as `WAYFINDER_SECRET_KEY` would give it), its own data directory
+    /// and port. It shares this instance's clock, so that both see one time, and its memory
+    /// mailer, so that a message delivered twice would show.
+    pub async fn spawn_sibling(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let mut config = test_config(&self.state.config.base_url, dir.path());
+        config.database_url = SecretString::from(self.database.url.clone());
+        let key = std::fs::read_to_string(self.dir.path().join("secret.key")).expect("secret key");
+        config.secret_key = Some(SecretString::from(key.trim().to_owned()));
+        let transport = Arc::new(self.mail.clone());
+        let mut app = Self::launch(
+            config,
+            self.clock.clone(),
+            transport,
+            dir,
+            self.database.clone(),
+            listener,
+        )
+        .await;
+        app.mail = self.mail.clone();
+        app
+    }
+
+    async fn launch(
+        config: Config,
+        clock: Arc<ManualClock>,
+        transport: Arc<dyn Transport>,
+        dir: tempfile::TempDir,
+        database: Arc<TestDatabase>,
+        listener: TcpListener,
+    ) -> TestApp {
+        let address = format!("http://{}", listener.local_addr().expect("address"));
         let state = wayfinder::startup::build_state(config, clock.clone())
             .await
             .expect("state");
@@ -59,7 +101,8 @@ impl TestApp {
             state,
             clock,
             mail: Memory::default(),
-            _dir: dir,
+            dir,
+            database,
             shutdown: Some(shutdown),
         }
     }
@@ -75,6 +118,7 @@ impl TestApp {
         self.clock.now()
     }
 
+    /// A URL of this instance (its own port, whatever the shared base URL).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -84,7 +128,8 @@ impl TestApp {
         let mut headers = HeaderMap::new();
         headers.insert(
             "origin",
-            HeaderValue::from_str(&self.address).expect("origin"),
+            // The site's origin, which a sibling shares with the instance it was spawned from.
+            HeaderValue::from_str(&self.state.config.origin).expect("origin"),
         );
         reqwest::Client::builder()
             .cookie_store(true)
@@ -218,5 +263,67 @@ pub fn test_config(address: &str, dir: &std::path::Path) -> Config {
         session_idle: time::Duration::minutes(30),
         session_max: time::Duration::hours(12),
         trust_proxy: false,
+    }
+}
+
+/// A fresh, empty database for one test: a SQLite file in the test's directory, or, when
+/// `TEST_DATABASE_URL` names a PostgreSQL server, a new database there that is dropped with
+/// this value. A server that cannot be reached fails the test: it never falls back to SQLite.
+pub struct TestDatabase {
+    pub url: String,
+    /// The server URL and the name of the database created on it.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn create(dir: &std::path::Path) -> TestDatabase {
+        let Some(server) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+        else {
+            let url = format!("sqlite://{}", dir.join("wayfinder.db").display());
+            return TestDatabase {
+                url,
+                postgres: None,
+            };
+        };
+        let name = format!("wf_{}", uuid::Uuid::new_v4().simple());
+        store::admin::create_postgres_database(&server, &name)
+            .await
+            .unwrap_or_else(|e| {
+                panic!("TEST_DATABASE_URL is set, but creating {name} failed: {e}")
+            });
+        let mut url = url::Url::parse(&server).expect("TEST_DATABASE_URL is a URL");
+        url.set_path(&name);
+        TestDatabase {
+            url: url.to_string(),
+            postgres: Some((server, name)),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which cannot block on itself: a thread with a
+        // runtime of its own drops the database (ending the connections still open to it).
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            let result = runtime.block_on(store::admin::drop_postgres_database(&server, &name));
+            result.map_err(|e| format!("{name}: {e}"))
+        })
+        .join();
+        if let Ok(Err(error)) = dropped {
+            eprintln!("could not drop the test database {error}");
+        }
     }
 }

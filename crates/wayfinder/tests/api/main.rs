@@ -3,7 +3,9 @@
 mod audit;
 mod dashboard;
 mod helpers;
+mod multi_instance;
 mod security;
 mod sessions;
 mod setup;
 mod sign_in;
+mod store_contract;
