@@ -107,7 +107,7 @@ impl TestApp {
         let mut tx = self.state.store.begin().await.expect("begin");
         let actor = domain::audit::Actor::Cli;
         let user =
-            accounts::create_with_invitation(tx.as_mut(), &self.state, &actor, account, role)
+            accounts::create_with_invitation(tx.as_mut(), &self.state, &actor, account, role, false)
                 .await
                 .expect("create");
         tx.commit(accounts::created_event(&actor, &user))
