@@ -51,10 +51,19 @@ fn optional_email(input: &str, errors: &mut FieldMessages, field: &'static str) 
     }
 }
 
-fn limited(input: &str, max: usize, what: &str, field: &'static str, errors: &mut FieldMessages) -> String {
+fn limited(
+    input: &str,
+    max: usize,
+    what: &str,
+    field: &'static str,
+    errors: &mut FieldMessages,
+) -> String {
     let trimmed = input.trim();
     if trimmed.chars().count() > max {
-        errors.insert(field, format!("The {what} must be at most {max} characters."));
+        errors.insert(
+            field,
+            format!("The {what} must be at most {max} characters."),
+        );
     }
     trimmed.to_owned()
 }
@@ -74,8 +83,13 @@ impl ProviderProfile {
             errors.insert("name", e);
             String::new()
         });
-        let description =
-            limited(description, MAX_DESCRIPTION_CHARS, "description", "description", &mut errors);
+        let description = limited(
+            description,
+            MAX_DESCRIPTION_CHARS,
+            "description",
+            "description",
+            &mut errors,
+        );
         let booking_email = optional_email(booking_email, &mut errors, "booking_email");
         let contact_email = optional_email(contact_email, &mut errors, "contact_email");
         let phone = limited(phone, MAX_PHONE_CHARS, "phone number", "phone", &mut errors);
@@ -85,9 +99,22 @@ impl ProviderProfile {
         {
             errors.insert("phone", "Use digits, spaces and + ( ) - . only.".into());
         }
-        let address = limited(address, MAX_ADDRESS_CHARS, "address", "address", &mut errors);
+        let address = limited(
+            address,
+            MAX_ADDRESS_CHARS,
+            "address",
+            "address",
+            &mut errors,
+        );
         if errors.is_empty() {
-            Ok(Self { name, description, booking_email, contact_email, phone, address })
+            Ok(Self {
+                name,
+                description,
+                booking_email,
+                contact_email,
+                phone,
+                address,
+            })
         } else {
             Err(errors)
         }
@@ -125,14 +152,29 @@ mod tests {
         let errors = ProviderProfile::parse("", &"x".repeat(2001), "nope", "a@b", "call me", "")
             .unwrap_err();
         let fields: Vec<_> = errors.keys().copied().collect();
-        assert_eq!(fields, ["booking_email", "contact_email", "description", "name", "phone"]);
+        assert_eq!(
+            fields,
+            [
+                "booking_email",
+                "contact_email",
+                "description",
+                "name",
+                "phone"
+            ]
+        );
     }
 
     #[test]
     fn a_profile_is_trimmed_and_emails_canonical() {
-        let profile =
-            ProviderProfile::parse(" Hope House ", "", "Bookings@Hope.org", "", "+61 (2) 555-0100", "")
-                .unwrap();
+        let profile = ProviderProfile::parse(
+            " Hope House ",
+            "",
+            "Bookings@Hope.org",
+            "",
+            "+61 (2) 555-0100",
+            "",
+        )
+        .unwrap();
         assert_eq!(profile.name, "Hope House");
         assert_eq!(profile.booking_email, "bookings@hope.org");
     }

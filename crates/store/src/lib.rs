@@ -10,9 +10,7 @@ mod sqlite;
 
 use async_trait::async_trait;
 use domain::audit::NewAuditEvent;
-use domain::{
-    Category, CategoryId, EmailAddress, PageNumber, Provider, ProviderId, User, UserId,
-};
+use domain::{Category, CategoryId, EmailAddress, PageNumber, Provider, ProviderId, User, UserId};
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
@@ -93,20 +91,33 @@ pub trait Store: Send + Sync + 'static {
     async fn visible_providers(&self, user: &User) -> StoreResult<Vec<ProviderSummary>>;
 
     /// A page of users matching the filter, ordered by name, and how many match in all.
-    async fn list_users(&self, filter: &UserFilter, page: PageNumber) -> StoreResult<(Vec<User>, i64)>;
+    async fn list_users(
+        &self,
+        filter: &UserFilter,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<User>, i64)>;
     /// The provider memberships of these users.
     async fn memberships_of(&self, users: &[UserId]) -> StoreResult<Vec<Membership>>;
     /// Of these addresses, those with a message that failed and waits for a retry.
     async fn undelivered_to(&self, recipients: &[String]) -> StoreResult<Vec<String>>;
     /// A page of the providers the user may see, by name, and how many there are.
-    async fn list_providers(&self, viewer: &User, page: PageNumber) -> StoreResult<(Vec<Provider>, i64)>;
+    async fn list_providers(
+        &self,
+        viewer: &User,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<Provider>, i64)>;
     async fn provider(&self, id: ProviderId) -> StoreResult<Option<Provider>>;
     async fn is_member(&self, user_id: UserId, provider_id: ProviderId) -> StoreResult<bool>;
     /// A page of the provider's members, by name.
-    async fn members(&self, provider_id: ProviderId, page: PageNumber) -> StoreResult<(Vec<User>, i64)>;
+    async fn members(
+        &self,
+        provider_id: ProviderId,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<User>, i64)>;
     /// Users who are not members of the provider, by name (for Add Member).
     async fn non_members(&self, provider_id: ProviderId, limit: i64) -> StoreResult<Vec<User>>;
-    async fn list_categories(&self, page: PageNumber) -> StoreResult<(Vec<CategoryWithCount>, i64)>;
+    async fn list_categories(&self, page: PageNumber)
+    -> StoreResult<(Vec<CategoryWithCount>, i64)>;
     async fn category(&self, id: CategoryId) -> StoreResult<Option<CategoryWithCount>>;
     /// A page of audit events, newest first, and how many match.
     async fn audit_page(
@@ -202,7 +213,11 @@ pub trait Tx: Send {
         provider_id: ProviderId,
         now: OffsetDateTime,
     ) -> StoreResult<bool>;
-    async fn remove_membership(&mut self, user_id: UserId, provider_id: ProviderId) -> StoreResult<bool>;
+    async fn remove_membership(
+        &mut self,
+        user_id: UserId,
+        provider_id: ProviderId,
+    ) -> StoreResult<bool>;
     /// How many of these providers exist.
     async fn count_providers(&mut self, ids: &[ProviderId]) -> StoreResult<i64>;
 
@@ -210,7 +225,11 @@ pub trait Tx: Send {
     async fn update_provider(&mut self, provider: &Provider) -> StoreResult<()>;
     async fn delete_provider(&mut self, id: ProviderId) -> StoreResult<bool>;
     /// Makes this provider the only fallback provider, or clears the setting.
-    async fn set_fallback(&mut self, id: Option<ProviderId>, now: OffsetDateTime) -> StoreResult<()>;
+    async fn set_fallback(
+        &mut self,
+        id: Option<ProviderId>,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
 
     async fn insert_category(&mut self, category: &Category) -> StoreResult<()>;
     async fn update_category(&mut self, category: &Category) -> StoreResult<()>;

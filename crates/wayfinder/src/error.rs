@@ -46,7 +46,9 @@ impl AppError {
     pub fn conflict(field: Option<&'static str>, message: impl Into<String>) -> Self {
         let message = message.into();
         AppError::Conflict {
-            fields: field.map(|f| FieldErrors::from([(f, message.clone())])).unwrap_or_default(),
+            fields: field
+                .map(|f| FieldErrors::from([(f, message.clone())]))
+                .unwrap_or_default(),
             message,
         }
     }
@@ -128,10 +130,9 @@ impl From<StoreError> for AppError {
                         "An account with this email address already exists.".into(),
                     )]),
                 },
-                "categories_name_key" => AppError::conflict(
-                    Some("name"),
-                    "A category with this name already exists.",
-                ),
+                "categories_name_key" => {
+                    AppError::conflict(Some("name"), "A category with this name already exists.")
+                }
                 "users_email_immutable" => {
                     AppError::field("email", "The email address cannot be changed.")
                 }

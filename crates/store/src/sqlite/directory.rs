@@ -9,7 +9,10 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 /// `%text%` for LIKE, with the wildcards in the text escaped.
 pub(super) fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{}%", escaped.to_lowercase())
 }
 
@@ -51,10 +54,19 @@ pub(super) async fn list_users(
         .push(" OFFSET ")
         .push_bind(page.offset());
     let users = select.build().fetch_all(pool).await?;
-    Ok((users.iter().map(user_from_row).collect::<StoreResult<_>>()?, total))
+    Ok((
+        users
+            .iter()
+            .map(user_from_row)
+            .collect::<StoreResult<_>>()?,
+        total,
+    ))
 }
 
-pub(super) async fn memberships_of(pool: &SqlitePool, users: &[UserId]) -> StoreResult<Vec<Membership>> {
+pub(super) async fn memberships_of(
+    pool: &SqlitePool,
+    users: &[UserId],
+) -> StoreResult<Vec<Membership>> {
     if users.is_empty() {
         return Ok(Vec::new());
     }
@@ -79,7 +91,10 @@ pub(super) async fn memberships_of(pool: &SqlitePool, users: &[UserId]) -> Store
         .collect()
 }
 
-pub(super) async fn undelivered_to(pool: &SqlitePool, recipients: &[String]) -> StoreResult<Vec<String>> {
+pub(super) async fn undelivered_to(
+    pool: &SqlitePool,
+    recipients: &[String],
+) -> StoreResult<Vec<String>> {
     if recipients.is_empty() {
         return Ok(Vec::new());
     }
@@ -122,14 +137,21 @@ pub(super) async fn list_providers(
         .bind(viewer.id.to_string())
         .fetch_one(pool)
         .await?;
-    let rows = sqlx::query(&format!("SELECT p.* {VISIBLE} ORDER BY lower(p.name), p.id LIMIT ?3 OFFSET ?4"))
-        .bind(viewer.is_admin())
-        .bind(viewer.id.to_string())
-        .bind(PAGE_SIZE)
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await?;
-    Ok((rows.iter().map(provider_from_row).collect::<StoreResult<_>>()?, total))
+    let rows = sqlx::query(&format!(
+        "SELECT p.* {VISIBLE} ORDER BY lower(p.name), p.id LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(viewer.is_admin())
+    .bind(viewer.id.to_string())
+    .bind(PAGE_SIZE)
+    .bind(page.offset())
+    .fetch_all(pool)
+    .await?;
+    Ok((
+        rows.iter()
+            .map(provider_from_row)
+            .collect::<StoreResult<_>>()?,
+        total,
+    ))
 }
 
 pub(super) async fn provider(pool: &SqlitePool, id: ProviderId) -> StoreResult<Option<Provider>> {
@@ -141,7 +163,11 @@ pub(super) async fn provider(pool: &SqlitePool, id: ProviderId) -> StoreResult<O
         .transpose()
 }
 
-pub(super) async fn is_member(pool: &SqlitePool, user: UserId, provider: ProviderId) -> StoreResult<bool> {
+pub(super) async fn is_member(
+    pool: &SqlitePool,
+    user: UserId,
+    provider: ProviderId,
+) -> StoreResult<bool> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM memberships WHERE user_id = ? AND provider_id = ?")
             .bind(user.to_string())
@@ -169,10 +195,17 @@ pub(super) async fn members(
     .bind(page.offset())
     .fetch_all(pool)
     .await?;
-    Ok((rows.iter().map(user_from_row).collect::<StoreResult<_>>()?, total))
+    Ok((
+        rows.iter().map(user_from_row).collect::<StoreResult<_>>()?,
+        total,
+    ))
 }
 
-pub(super) async fn non_members(pool: &SqlitePool, provider: ProviderId, limit: i64) -> StoreResult<Vec<User>> {
+pub(super) async fn non_members(
+    pool: &SqlitePool,
+    provider: ProviderId,
+    limit: i64,
+) -> StoreResult<Vec<User>> {
     let rows = sqlx::query(
         "SELECT u.* FROM users u WHERE NOT EXISTS
            (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.provider_id = ?)
@@ -205,16 +238,28 @@ pub(super) async fn list_categories(
     pool: &SqlitePool,
     page: PageNumber,
 ) -> StoreResult<(Vec<CategoryWithCount>, i64)> {
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM categories").fetch_one(pool).await?;
-    let rows = sqlx::query(&format!("{CATEGORY_COLUMNS} ORDER BY lower(c.name) LIMIT ? OFFSET ?"))
-        .bind(PAGE_SIZE)
-        .bind(page.offset())
-        .fetch_all(pool)
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM categories")
+        .fetch_one(pool)
         .await?;
-    Ok((rows.iter().map(category_from_row).collect::<StoreResult<_>>()?, total))
+    let rows = sqlx::query(&format!(
+        "{CATEGORY_COLUMNS} ORDER BY lower(c.name) LIMIT ? OFFSET ?"
+    ))
+    .bind(PAGE_SIZE)
+    .bind(page.offset())
+    .fetch_all(pool)
+    .await?;
+    Ok((
+        rows.iter()
+            .map(category_from_row)
+            .collect::<StoreResult<_>>()?,
+        total,
+    ))
 }
 
-pub(super) async fn category(pool: &SqlitePool, id: domain::CategoryId) -> StoreResult<Option<CategoryWithCount>> {
+pub(super) async fn category(
+    pool: &SqlitePool,
+    id: domain::CategoryId,
+) -> StoreResult<Option<CategoryWithCount>> {
     sqlx::query(&format!("{CATEGORY_COLUMNS} WHERE c.id = ?"))
         .bind(id.to_string())
         .fetch_optional(pool)
@@ -258,10 +303,18 @@ pub(super) async fn audit_page(
         .push(" OFFSET ")
         .push_bind(page.offset());
     let rows = select.build().fetch_all(pool).await?;
-    Ok((rows.iter().map(super::audit_from_row).collect::<StoreResult<_>>()?, total))
+    Ok((
+        rows.iter()
+            .map(super::audit_from_row)
+            .collect::<StoreResult<_>>()?,
+        total,
+    ))
 }
 
-pub(super) async fn audit_matching(pool: &SqlitePool, filter: &AuditFilter) -> StoreResult<Vec<StoredAuditEvent>> {
+pub(super) async fn audit_matching(
+    pool: &SqlitePool,
+    filter: &AuditFilter,
+) -> StoreResult<Vec<StoredAuditEvent>> {
     let mut select = QueryBuilder::new("SELECT *");
     push_audit_filter(&mut select, filter);
     select.push(" ORDER BY seq");

@@ -26,7 +26,11 @@ use time::{Duration, OffsetDateTime};
 
 const MIGRATIONS: Embedded = &[
     (1, "accounts", include_str!("migrations/0001_accounts.sql")),
-    (2, "directory", include_str!("migrations/0002_directory.sql")),
+    (
+        2,
+        "directory",
+        include_str!("migrations/0002_directory.sql"),
+    ),
 ];
 
 pub(crate) struct SqliteStore {
@@ -211,7 +215,11 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn list_users(&self, filter: &UserFilter, page: PageNumber) -> StoreResult<(Vec<User>, i64)> {
+    async fn list_users(
+        &self,
+        filter: &UserFilter,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<User>, i64)> {
         directory::list_users(&self.pool, filter, page).await
     }
 
@@ -223,7 +231,11 @@ impl Store for SqliteStore {
         directory::undelivered_to(&self.pool, recipients).await
     }
 
-    async fn list_providers(&self, viewer: &User, page: PageNumber) -> StoreResult<(Vec<Provider>, i64)> {
+    async fn list_providers(
+        &self,
+        viewer: &User,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<Provider>, i64)> {
         directory::list_providers(&self.pool, viewer, page).await
     }
 
@@ -235,7 +247,11 @@ impl Store for SqliteStore {
         directory::is_member(&self.pool, user_id, provider_id).await
     }
 
-    async fn members(&self, provider_id: ProviderId, page: PageNumber) -> StoreResult<(Vec<User>, i64)> {
+    async fn members(
+        &self,
+        provider_id: ProviderId,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<User>, i64)> {
         directory::members(&self.pool, provider_id, page).await
     }
 
@@ -243,7 +259,10 @@ impl Store for SqliteStore {
         directory::non_members(&self.pool, provider_id, limit).await
     }
 
-    async fn list_categories(&self, page: PageNumber) -> StoreResult<(Vec<CategoryWithCount>, i64)> {
+    async fn list_categories(
+        &self,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<CategoryWithCount>, i64)> {
         directory::list_categories(&self.pool, page).await
     }
 

@@ -81,7 +81,11 @@ impl Tx for SqliteTx {
         dir::add_membership(&mut self.tx, user_id, provider_id, now).await
     }
 
-    async fn remove_membership(&mut self, user_id: UserId, provider_id: ProviderId) -> StoreResult<bool> {
+    async fn remove_membership(
+        &mut self,
+        user_id: UserId,
+        provider_id: ProviderId,
+    ) -> StoreResult<bool> {
         dir::remove_membership(&mut self.tx, user_id, provider_id).await
     }
 
@@ -101,7 +105,11 @@ impl Tx for SqliteTx {
         dir::delete_provider(&mut self.tx, id).await
     }
 
-    async fn set_fallback(&mut self, id: Option<ProviderId>, now: OffsetDateTime) -> StoreResult<()> {
+    async fn set_fallback(
+        &mut self,
+        id: Option<ProviderId>,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
         dir::set_fallback(&mut self.tx, id, now).await
     }
 

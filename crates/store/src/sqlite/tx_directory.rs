@@ -6,7 +6,10 @@ use domain::{Category, CategoryId, Provider, ProviderId, User, UserId};
 use sqlx::{QueryBuilder, SqliteConnection};
 use time::OffsetDateTime;
 
-pub(super) async fn user_for_update(conn: &mut SqliteConnection, id: UserId) -> StoreResult<Option<User>> {
+pub(super) async fn user_for_update(
+    conn: &mut SqliteConnection,
+    id: UserId,
+) -> StoreResult<Option<User>> {
     // BEGIN IMMEDIATE already holds the write lock: nobody changes the row meanwhile.
     sqlx::query("SELECT * FROM users WHERE id = ?")
         .bind(id.to_string())
@@ -47,13 +50,25 @@ pub(super) async fn set_memberships(
     providers: &[ProviderId],
     now: OffsetDateTime,
 ) -> StoreResult<(Vec<ProviderId>, Vec<ProviderId>)> {
-    let current: Vec<String> = sqlx::query_scalar("SELECT provider_id FROM memberships WHERE user_id = ?")
-        .bind(user.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-    let current: Vec<ProviderId> = current.iter().map(|id| parse_id(id)).collect::<StoreResult<_>>()?;
-    let added: Vec<ProviderId> = providers.iter().filter(|p| !current.contains(p)).copied().collect();
-    let removed: Vec<ProviderId> = current.iter().filter(|p| !providers.contains(p)).copied().collect();
+    let current: Vec<String> =
+        sqlx::query_scalar("SELECT provider_id FROM memberships WHERE user_id = ?")
+            .bind(user.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
+    let current: Vec<ProviderId> = current
+        .iter()
+        .map(|id| parse_id(id))
+        .collect::<StoreResult<_>>()?;
+    let added: Vec<ProviderId> = providers
+        .iter()
+        .filter(|p| !current.contains(p))
+        .copied()
+        .collect();
+    let removed: Vec<ProviderId> = current
+        .iter()
+        .filter(|p| !providers.contains(p))
+        .copied()
+        .collect();
     for provider in &added {
         add_membership(conn, user, *provider, now).await?;
     }
@@ -94,7 +109,10 @@ pub(super) async fn remove_membership(
     Ok(done.rows_affected() == 1)
 }
 
-pub(super) async fn count_providers(conn: &mut SqliteConnection, ids: &[ProviderId]) -> StoreResult<i64> {
+pub(super) async fn count_providers(
+    conn: &mut SqliteConnection,
+    ids: &[ProviderId],
+) -> StoreResult<i64> {
     if ids.is_empty() {
         return Ok(0);
     }
@@ -145,7 +163,10 @@ pub(super) async fn update_provider(conn: &mut SqliteConnection, p: &Provider) -
     Ok(())
 }
 
-pub(super) async fn delete_provider(conn: &mut SqliteConnection, id: ProviderId) -> StoreResult<bool> {
+pub(super) async fn delete_provider(
+    conn: &mut SqliteConnection,
+    id: ProviderId,
+) -> StoreResult<bool> {
     let done = sqlx::query("DELETE FROM providers WHERE id = ?")
         .bind(id.to_string())
         .execute(conn)
@@ -173,14 +194,16 @@ pub(super) async fn set_fallback(
 }
 
 pub(super) async fn insert_category(conn: &mut SqliteConnection, c: &Category) -> StoreResult<()> {
-    sqlx::query("INSERT INTO categories (id, name, colour, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(c.id.to_string())
-        .bind(&c.name)
-        .bind(&c.colour)
-        .bind(micros(c.created_at))
-        .bind(micros(c.updated_at))
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO categories (id, name, colour, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(c.id.to_string())
+    .bind(&c.name)
+    .bind(&c.colour)
+    .bind(micros(c.created_at))
+    .bind(micros(c.updated_at))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -195,11 +218,15 @@ pub(super) async fn update_category(conn: &mut SqliteConnection, c: &Category) -
     Ok(())
 }
 
-pub(super) async fn delete_category(conn: &mut SqliteConnection, id: CategoryId) -> StoreResult<Option<i64>> {
-    let used: i64 = sqlx::query_scalar("SELECT count(*) FROM listing_categories WHERE category_id = ?")
-        .bind(id.to_string())
-        .fetch_one(&mut *conn)
-        .await?;
+pub(super) async fn delete_category(
+    conn: &mut SqliteConnection,
+    id: CategoryId,
+) -> StoreResult<Option<i64>> {
+    let used: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM listing_categories WHERE category_id = ?")
+            .bind(id.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
     let done = sqlx::query("DELETE FROM categories WHERE id = ?")
         .bind(id.to_string())
         .execute(conn)

@@ -120,7 +120,11 @@ pub async fn invite(
     let email =
         mail::templates::invitation(user, &code, &link, &state.config.link("/sign-in/code"));
     mail::queue(tx, state, email).await?;
-    Ok(NewAuditEvent::new(now, actor.clone(), Action::InvitationSent)
-        .target("user", user.id, user.email.as_str())
-        .details(serde_json::json!({ "expires_at": user.invitation_expires_at.unix_timestamp() })))
+    Ok(
+        NewAuditEvent::new(now, actor.clone(), Action::InvitationSent)
+            .target("user", user.id, user.email.as_str())
+            .details(
+                serde_json::json!({ "expires_at": user.invitation_expires_at.unix_timestamp() }),
+            ),
+    )
 }

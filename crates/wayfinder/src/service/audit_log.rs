@@ -3,8 +3,8 @@
 use crate::AppState;
 use crate::csv_safe::csv_cell;
 use crate::error::{AppError, FieldErrors, Result};
-use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::PageNumber;
+use domain::audit::{Action, Actor, NewAuditEvent};
 use serde::Deserialize;
 use store::{AuditFilter, StoredAuditEvent};
 use time::{Date, Duration, OffsetDateTime, Time};
@@ -30,7 +30,12 @@ fn parse_date(text: &str, field: &'static str, errors: &mut FieldErrors) -> Opti
 impl AuditQuery {
     pub fn filter(&self) -> Result<AuditFilter> {
         let mut errors = FieldErrors::new();
-        let nonempty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let nonempty = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
         let from = nonempty(&self.from).and_then(|d| parse_date(&d, "from", &mut errors));
         let to = nonempty(&self.to).and_then(|d| parse_date(&d, "to", &mut errors));
         let action = nonempty(&self.action);
@@ -41,7 +46,10 @@ impl AuditQuery {
         }
         if let (Some(from), Some(to)) = (from, to) {
             if from > to {
-                errors.insert("to", "The end date must not be before the start date.".into());
+                errors.insert(
+                    "to",
+                    "The end date must not be before the start date.".into(),
+                );
             }
         }
         if !errors.is_empty() {
@@ -62,7 +70,10 @@ impl AuditQuery {
 }
 
 pub async fn list(state: &AppState, query: &AuditQuery) -> Result<(Vec<StoredAuditEvent>, i64)> {
-    Ok(state.store.audit_page(&query.filter()?, query.page()).await?)
+    Ok(state
+        .store
+        .audit_page(&query.filter()?, query.page())
+        .await?)
 }
 
 /// The matching events as CSV; the export itself is recorded.
@@ -71,13 +82,23 @@ pub async fn export(state: &AppState, actor: &Actor, query: &AuditQuery) -> Resu
     let events = state.store.audit_matching(&filter).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
-        "seq", "at", "actor", "action", "target_kind", "target_id", "target_label", "outcome", "ip",
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "target_kind",
+        "target_id",
+        "target_label",
+        "outcome",
+        "ip",
         "details",
     ];
     let write_error = |e: csv::Error| AppError::Internal(e.into());
     writer.write_record(header).map_err(write_error)?;
     for e in &events {
-        let at = e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        let at =
+            e.at.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
         let row = [
             e.seq.to_string(),
             at,
@@ -94,7 +115,9 @@ pub async fn export(state: &AppState, actor: &Actor, query: &AuditQuery) -> Resu
             .write_record(row.iter().map(|cell| csv_cell(cell).into_owned()))
             .map_err(write_error)?;
     }
-    let bytes = writer.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     let event = NewAuditEvent::new(state.now(), actor.clone(), Action::AuditExported).details(
         serde_json::json!({
             "actor": filter.actor, "action": filter.action, "from": query.from, "to": query.to,

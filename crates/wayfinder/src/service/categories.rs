@@ -40,20 +40,38 @@ pub async fn get(state: &AppState, id: CategoryId) -> Result<CategoryWithCount> 
     state.store.category(id).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn create(state: &AppState, actor: &Actor, input: &CategoryInput) -> Result<CategoryWithCount> {
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: &CategoryInput,
+) -> Result<CategoryWithCount> {
     let (name, colour) = parse(input, "", "")?;
     let now = state.now();
-    let category = Category { id: CategoryId::new(), name, colour, created_at: now, updated_at: now };
+    let category = Category {
+        id: CategoryId::new(),
+        name,
+        colour,
+        created_at: now,
+        updated_at: now,
+    };
     let mut tx = state.store.begin().await?;
     tx.insert_category(&category).await?;
     let event = NewAuditEvent::new(now, actor.clone(), Action::CategoryCreated)
         .target("category", category.id, category.name.as_str())
         .details(json!({ "name": category.name, "colour": category.colour }));
     tx.commit(event).await?;
-    Ok(CategoryWithCount { category, listing_count: 0 })
+    Ok(CategoryWithCount {
+        category,
+        listing_count: 0,
+    })
 }
 
-pub async fn update(state: &AppState, actor: &Actor, id: CategoryId, input: &CategoryInput) -> Result<CategoryWithCount> {
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: CategoryId,
+    input: &CategoryInput,
+) -> Result<CategoryWithCount> {
     let current = get(state, id).await?;
     let before = &current.category;
     let (name, colour) = parse(input, &before.name, &before.colour)?;
@@ -67,14 +85,22 @@ pub async fn update(state: &AppState, actor: &Actor, id: CategoryId, input: &Cat
     if changes.is_empty() {
         return Ok(current);
     }
-    let after = Category { name, colour, updated_at: state.now(), ..before.clone() };
+    let after = Category {
+        name,
+        colour,
+        updated_at: state.now(),
+        ..before.clone()
+    };
     let mut tx = state.store.begin().await?;
     tx.update_category(&after).await?;
     let event = NewAuditEvent::new(state.now(), actor.clone(), Action::CategoryUpdated)
         .target("category", id, after.name.as_str())
         .details(serde_json::Value::Object(changes));
     tx.commit(event).await?;
-    Ok(CategoryWithCount { category: after, listing_count: current.listing_count })
+    Ok(CategoryWithCount {
+        category: after,
+        listing_count: current.listing_count,
+    })
 }
 
 /// Deletes the category and unlinks it from its listings; returns how many listings used it.

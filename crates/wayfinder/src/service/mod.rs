@@ -31,7 +31,10 @@ pub async fn denied(
     what: &str,
 ) -> crate::error::AppError {
     use domain::audit::{Action, Actor, NewAuditEvent};
-    let actor = Actor::User { id: user.id, email: user.email.clone() };
+    let actor = Actor::User {
+        id: user.id,
+        email: user.email.clone(),
+    };
     let event = NewAuditEvent::new(state.now(), actor, Action::AccessDenied)
         .target("section", what, what)
         .outcome("refused");

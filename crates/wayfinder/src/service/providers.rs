@@ -75,7 +75,11 @@ async fn manageable(state: &AppState, viewer: &User, id: ProviderId) -> Result<P
     }
 }
 
-pub async fn list(state: &AppState, viewer: &User, page: PageNumber) -> Result<(Vec<Provider>, i64)> {
+pub async fn list(
+    state: &AppState,
+    viewer: &User,
+    page: PageNumber,
+) -> Result<(Vec<Provider>, i64)> {
     Ok(state.store.list_providers(viewer, page).await?)
 }
 
@@ -103,7 +107,12 @@ pub async fn create(state: &AppState, actor: &Actor, input: &ProviderInput) -> R
     Ok(provider)
 }
 
-pub async fn update(state: &AppState, viewer: &User, id: ProviderId, input: &ProviderInput) -> Result<Provider> {
+pub async fn update(
+    state: &AppState,
+    viewer: &User,
+    id: ProviderId,
+    input: &ProviderInput,
+) -> Result<Provider> {
     let before = manageable(state, viewer, id).await?;
     let old = profile_of(&before);
     let new = input.over(&old)?;
@@ -136,7 +145,10 @@ pub async fn update(state: &AppState, viewer: &User, id: ProviderId, input: &Pro
 }
 
 fn actor_of(user: &User) -> Actor {
-    Actor::User { id: user.id, email: user.email.clone() }
+    Actor::User {
+        id: user.id,
+        email: user.email.clone(),
+    }
 }
 
 /// Deletes the provider (its memberships and listings go with it); clears the fallback setting
@@ -155,35 +167,64 @@ pub async fn delete(state: &AppState, viewer: &User, id: ProviderId) -> Result<(
 }
 
 /// Makes a provider the fallback provider, or clears the setting with `None`.
-pub async fn set_fallback(state: &AppState, actor: &Actor, id: Option<ProviderId>) -> Result<Option<Provider>> {
+pub async fn set_fallback(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<ProviderId>,
+) -> Result<Option<Provider>> {
     let provider = match id {
-        Some(id) => Some(state.store.provider(id).await?.ok_or_else(|| {
-            AppError::field("provider_id", "There is no such provider.")
-        })?),
+        Some(id) => Some(
+            state
+                .store
+                .provider(id)
+                .await?
+                .ok_or_else(|| AppError::field("provider_id", "There is no such provider."))?,
+        ),
         None => None,
     };
     let mut tx = state.store.begin().await?;
     tx.set_fallback(id, state.now()).await?;
-    let label = provider.as_ref().map_or("none".to_owned(), |p| p.name.clone());
-    let event = NewAuditEvent::new(state.now(), actor.clone(), Action::FallbackProviderSet)
-        .target("provider", id.map(|i| i.to_string()).unwrap_or_default(), label);
+    let label = provider
+        .as_ref()
+        .map_or("none".to_owned(), |p| p.name.clone());
+    let event = NewAuditEvent::new(state.now(), actor.clone(), Action::FallbackProviderSet).target(
+        "provider",
+        id.map(|i| i.to_string()).unwrap_or_default(),
+        label,
+    );
     tx.commit(event).await?;
     Ok(provider)
 }
 
-pub async fn members(state: &AppState, viewer: &User, id: ProviderId, page: PageNumber) -> Result<(Vec<User>, i64)> {
+pub async fn members(
+    state: &AppState,
+    viewer: &User,
+    id: ProviderId,
+    page: PageNumber,
+) -> Result<(Vec<User>, i64)> {
     visible(state, viewer, id).await?;
     Ok(state.store.members(id, page).await?)
 }
 
-fn membership_event(state: &AppState, viewer: &User, action: Action, provider: &Provider, user: &User) -> NewAuditEvent {
+fn membership_event(
+    state: &AppState,
+    viewer: &User,
+    action: Action,
+    provider: &Provider,
+    user: &User,
+) -> NewAuditEvent {
     NewAuditEvent::new(state.now(), actor_of(viewer), action)
         .target("user", user.id, user.email.as_str())
         .details(json!({ "provider_id": provider.id, "provider": provider.name }))
 }
 
 /// Adds an existing user to the provider's members.
-pub async fn add_member(state: &AppState, viewer: &User, id: ProviderId, user_id: UserId) -> Result<User> {
+pub async fn add_member(
+    state: &AppState,
+    viewer: &User,
+    id: ProviderId,
+    user_id: UserId,
+) -> Result<User> {
     let provider = manageable(state, viewer, id).await?;
     let user = state
         .store
@@ -192,20 +233,46 @@ pub async fn add_member(state: &AppState, viewer: &User, id: ProviderId, user_id
         .ok_or_else(|| AppError::field("user_id", "There is no such user."))?;
     let mut tx = state.store.begin().await?;
     if !tx.add_membership(user_id, id, state.now()).await? {
-        return Err(AppError::conflict(Some("user_id"), "This person is already a member."));
+        return Err(AppError::conflict(
+            Some("user_id"),
+            "This person is already a member.",
+        ));
     }
-    tx.commit(membership_event(state, viewer, Action::MembershipAdded, &provider, &user)).await?;
+    tx.commit(membership_event(
+        state,
+        viewer,
+        Action::MembershipAdded,
+        &provider,
+        &user,
+    ))
+    .await?;
     Ok(user)
 }
 
 /// Removes a member: effective on their very next request; they keep their account.
-pub async fn remove_member(state: &AppState, viewer: &User, id: ProviderId, user_id: UserId) -> Result<()> {
+pub async fn remove_member(
+    state: &AppState,
+    viewer: &User,
+    id: ProviderId,
+    user_id: UserId,
+) -> Result<()> {
     let provider = manageable(state, viewer, id).await?;
-    let user = state.store.user_by_id(user_id).await?.ok_or(AppError::NotFound)?;
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut tx = state.store.begin().await?;
     if !tx.remove_membership(user_id, id).await? {
         return Err(AppError::NotFound);
     }
-    tx.commit(membership_event(state, viewer, Action::MembershipRemoved, &provider, &user)).await?;
+    tx.commit(membership_event(
+        state,
+        viewer,
+        Action::MembershipRemoved,
+        &provider,
+        &user,
+    ))
+    .await?;
     Ok(())
 }

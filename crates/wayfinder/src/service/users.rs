@@ -56,7 +56,11 @@ fn parse_role(input: &str, errors: &mut FieldErrors) -> Option<Role> {
 }
 
 /// Parses provider ids and checks, inside the transaction, that they all exist.
-async fn parse_providers(tx: &mut dyn Tx, ids: &[String], errors: &mut FieldErrors) -> Result<Vec<ProviderId>> {
+async fn parse_providers(
+    tx: &mut dyn Tx,
+    ids: &[String],
+    errors: &mut FieldErrors,
+) -> Result<Vec<ProviderId>> {
     let mut parsed: Vec<ProviderId> = Vec::new();
     for id in ids.iter().filter(|id| !id.trim().is_empty()) {
         match id.trim().parse() {
@@ -69,7 +73,10 @@ async fn parse_providers(tx: &mut dyn Tx, ids: &[String], errors: &mut FieldErro
         }
     }
     if tx.count_providers(&parsed).await? != parsed.len() as i64 {
-        errors.insert("provider_ids", "One of the chosen providers no longer exists.".into());
+        errors.insert(
+            "provider_ids",
+            "One of the chosen providers no longer exists.".into(),
+        );
     }
     Ok(parsed)
 }
@@ -94,7 +101,8 @@ pub async fn create(state: &AppState, actor: &Actor, input: &NewUser) -> Result<
     };
     let account = account_input.parse()?;
     let reports = input.can_download_reports && role == Role::User;
-    let user = accounts::create_with_invitation(tx.as_mut(), state, actor, account, role, reports).await?;
+    let user =
+        accounts::create_with_invitation(tx.as_mut(), state, actor, account, role, reports).await?;
     tx.set_memberships(user.id, &providers, state.now()).await?;
     let mut event = accounts::created_event(actor, &user);
     event.details["provider_ids"] = json!(providers);
@@ -105,12 +113,20 @@ pub async fn create(state: &AppState, actor: &Actor, input: &NewUser) -> Result<
 
 /// One user's card.
 pub async fn get(state: &AppState, id: UserId) -> Result<UserCard> {
-    let user = state.store.user_by_id(id).await?.ok_or(AppError::NotFound)?;
+    let user = state
+        .store
+        .user_by_id(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(cards(state, vec![user]).await?.remove(0))
 }
 
 /// A page of user cards matching the filter, and how many match.
-pub async fn list(state: &AppState, filter: &UserFilter, page: PageNumber) -> Result<(Vec<UserCard>, i64)> {
+pub async fn list(
+    state: &AppState,
+    filter: &UserFilter,
+    page: PageNumber,
+) -> Result<(Vec<UserCard>, i64)> {
     let (users, total) = state.store.list_users(filter, page).await?;
     Ok((cards(state, users).await?, total))
 }
@@ -135,23 +151,39 @@ async fn cards(state: &AppState, users: Vec<User>) -> Result<Vec<UserCard>> {
 }
 
 fn last_admin() -> AppError {
-    AppError::conflict(None, "This is the last administrator. Make someone else an administrator first.")
+    AppError::conflict(
+        None,
+        "This is the last administrator. Make someone else an administrator first.",
+    )
 }
 
 /// Applies the changes, all or nothing; refuses any attempt to change the email.
-pub async fn update(state: &AppState, actor: &Actor, id: UserId, changes: &UserChanges) -> Result<User> {
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: UserId,
+    changes: &UserChanges,
+) -> Result<User> {
     if changes.email.is_some() {
-        return Err(AppError::field("email", "The email address cannot be changed."));
+        return Err(AppError::field(
+            "email",
+            "The email address cannot be changed.",
+        ));
     }
     let mut errors = FieldErrors::new();
     let mut check_name = |value: &Option<String>, field: &'static str, what: &str| {
         value.as_deref().and_then(|v| {
-            domain::text::parse_name(v, what).map_err(|e| errors.insert(field, e)).ok()
+            domain::text::parse_name(v, what)
+                .map_err(|e| errors.insert(field, e))
+                .ok()
         })
     };
     let first_name = check_name(&changes.first_name, "first_name", "first name");
     let last_name = check_name(&changes.last_name, "last_name", "last name");
-    let role = changes.role.as_deref().and_then(|r| parse_role(r, &mut errors));
+    let role = changes
+        .role
+        .as_deref()
+        .and_then(|r| parse_role(r, &mut errors));
     let mut tx = state.store.begin().await?;
     let providers = match &changes.provider_ids {
         Some(ids) => Some(parse_providers(tx.as_mut(), ids, &mut errors).await?),
@@ -165,7 +197,9 @@ pub async fn update(state: &AppState, actor: &Actor, id: UserId, changes: &UserC
     after.first_name = first_name.unwrap_or(after.first_name);
     after.last_name = last_name.unwrap_or(after.last_name);
     after.role = role.unwrap_or(after.role);
-    after.can_download_reports = changes.can_download_reports.unwrap_or(after.can_download_reports);
+    after.can_download_reports = changes
+        .can_download_reports
+        .unwrap_or(after.can_download_reports);
     if before.role == Role::Admin && after.role != Role::Admin && tx.count_admins().await? <= 1 {
         return Err(last_admin());
     }
@@ -173,7 +207,10 @@ pub async fn update(state: &AppState, actor: &Actor, id: UserId, changes: &UserC
     if let Some(providers) = providers {
         let (added, removed) = tx.set_memberships(id, &providers, state.now()).await?;
         if !added.is_empty() || !removed.is_empty() {
-            changed.insert("providers".into(), json!({ "added": added, "removed": removed }));
+            changed.insert(
+                "providers".into(),
+                json!({ "added": added, "removed": removed }),
+            );
         }
     }
     if changed.is_empty() {
@@ -182,7 +219,12 @@ pub async fn update(state: &AppState, actor: &Actor, id: UserId, changes: &UserC
     after.updated_at = state.now();
     tx.update_user(&after).await?;
     if before.role != after.role {
-        mail::queue(tx.as_mut(), state, mail::templates::role_changed(&after, before.role)).await?;
+        mail::queue(
+            tx.as_mut(),
+            state,
+            mail::templates::role_changed(&after, before.role),
+        )
+        .await?;
     }
     if before.can_download_reports != after.can_download_reports {
         mail::queue(tx.as_mut(), state, mail::templates::reports_access(&after)).await?;
@@ -203,7 +245,11 @@ fn changed_fields(before: &User, after: &User) -> Map<String, Value> {
             changed.insert(field.into(), json!([old, new]));
         }
     };
-    compare("first_name", json!(before.first_name), json!(after.first_name));
+    compare(
+        "first_name",
+        json!(before.first_name),
+        json!(after.first_name),
+    );
     compare("last_name", json!(before.last_name), json!(after.last_name));
     compare("role", json!(before.role), json!(after.role));
     compare(
@@ -228,8 +274,10 @@ pub async fn resend_invitation(state: &AppState, actor: &Actor, id: UserId) -> R
     user.updated_at = state.now();
     tx.update_user(&user).await?;
     let event = accounts::invite(tx.as_mut(), state, actor, &user).await?;
-    tx.commit(event.details(json!({ "resent": true, "expires_at": user.invitation_expires_at.unix_timestamp() })))
-        .await?;
+    tx.commit(event.details(
+        json!({ "resent": true, "expires_at": user.invitation_expires_at.unix_timestamp() }),
+    ))
+    .await?;
     state.mail_wakeup.notify_one();
     Ok(user)
 }
@@ -237,7 +285,10 @@ pub async fn resend_invitation(state: &AppState, actor: &Actor, id: UserId) -> R
 /// Deletes the account with its memberships, secrets and sessions, in one transaction.
 pub async fn delete(state: &AppState, actor: &Actor, id: UserId) -> Result<()> {
     if actor.id() == Some(id) {
-        return Err(AppError::conflict(None, "You cannot delete your own account."));
+        return Err(AppError::conflict(
+            None,
+            "You cannot delete your own account.",
+        ));
     }
     let mut tx = state.store.begin().await?;
     let user = tx.user_for_update(id).await?.ok_or(AppError::NotFound)?;

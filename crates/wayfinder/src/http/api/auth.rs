@@ -1,6 +1,7 @@
 //! `/auth/sign-in`, `/auth/verify`, `/auth/sign-out` and `/me`.
 
 use super::ApiJson;
+use super::views::UserView;
 use crate::AppState;
 use crate::auth::{self, ClientOrigin, CurrentUser};
 use crate::error::Result;
@@ -11,7 +12,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::CookieJar;
-use super::views::UserView;
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {
@@ -103,7 +103,10 @@ pub(super) async fn sign_out(
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth",
     responses((status = 200, body = SessionView), (status = 401)))]
-pub(super) async fn me(State(state): State<AppState>, current: CurrentUser) -> Result<Json<SessionView>> {
+pub(super) async fn me(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<SessionView>> {
     Ok(Json(SessionView {
         user: UserView::load(&state, &current.user).await?,
         csrf_token: current.csrf_token,

@@ -21,10 +21,18 @@ pub fn router() -> Router<AppState> {
 
 #[utoipa::path(get, path = "/api/v1/categories", params(PageQuery), tag = "categories",
     responses((status = 200, body = Paged<CategoryView>), (status = 403)))]
-async fn list(State(state): State<AppState>, _admin: AdminUser, ApiQuery(query): ApiQuery<PageQuery>) -> Result<Json<Paged<CategoryView>>> {
+async fn list(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Paged<CategoryView>>> {
     let page = PageNumber::new(query.page);
     let (items, total) = categories::list(&state, page).await?;
-    Ok(Json(Paged { items: items.iter().map(CategoryView::from).collect(), total, page: page.get() }))
+    Ok(Json(Paged {
+        items: items.iter().map(CategoryView::from).collect(),
+        total,
+        page: page.get(),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/categories", request_body = CategoryInput, tag = "categories",
@@ -40,8 +48,14 @@ async fn create(
 
 #[utoipa::path(get, path = "/api/v1/categories/{id}", tag = "categories",
     responses((status = 200, body = CategoryView), (status = 404)))]
-async fn show(State(state): State<AppState>, _admin: AdminUser, Path(id): Path<String>) -> Result<Json<CategoryView>> {
-    Ok(Json(CategoryView::from(&categories::get(&state, path_id(&id)?).await?)))
+async fn show(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    Path(id): Path<String>,
+) -> Result<Json<CategoryView>> {
+    Ok(Json(CategoryView::from(
+        &categories::get(&state, path_id(&id)?).await?,
+    )))
 }
 
 #[utoipa::path(patch, path = "/api/v1/categories/{id}", request_body = CategoryInput, tag = "categories",
@@ -58,7 +72,11 @@ async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/categories/{id}", tag = "categories",
     responses((status = 204), (status = 404)))]
-async fn remove(State(state): State<AppState>, AdminUser(admin): AdminUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn remove(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
     categories::delete(&state, &admin.actor(), path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,15 +5,15 @@ mod auth;
 mod categories;
 mod openapi;
 mod providers;
-mod users;
+pub mod users;
 pub mod views;
 
 use crate::AppState;
 use crate::error::AppError;
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Json, Query, Request};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 pub fn router() -> Router<AppState> {

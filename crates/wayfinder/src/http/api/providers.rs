@@ -43,10 +43,18 @@ pub struct FallbackSetting {
 
 #[utoipa::path(get, path = "/api/v1/providers", params(PageQuery), tag = "providers",
     responses((status = 200, body = Paged<ProviderView>), (status = 401)))]
-async fn list(State(state): State<AppState>, current: CurrentUser, ApiQuery(query): ApiQuery<PageQuery>) -> Result<Json<Paged<ProviderView>>> {
+async fn list(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Paged<ProviderView>>> {
     let page = PageNumber::new(query.page);
     let (providers, total) = providers::list(&state, &current.user, page).await?;
-    Ok(Json(Paged { items: providers.iter().map(ProviderView::from).collect(), total, page: page.get() }))
+    Ok(Json(Paged {
+        items: providers.iter().map(ProviderView::from).collect(),
+        total,
+        page: page.get(),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/providers", request_body = ProviderInput, tag = "providers",
@@ -62,7 +70,11 @@ async fn create(
 
 #[utoipa::path(get, path = "/api/v1/providers/{id}", tag = "providers",
     responses((status = 200, body = ProviderView), (status = 404)))]
-async fn show(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<Json<ProviderView>> {
+async fn show(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<ProviderView>> {
     let provider = providers::visible(&state, &current.user, path_id(&id)?).await?;
     Ok(Json(ProviderView::from(&provider)))
 }
@@ -81,7 +93,11 @@ async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/providers/{id}", tag = "providers",
     responses((status = 204), (status = 403), (status = 404)))]
-async fn remove(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn remove(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
     providers::delete(&state, &current.user, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -100,7 +116,11 @@ async fn members(
     for user in &users {
         items.push(UserView::load(&state, user).await?);
     }
-    Ok(Json(Paged { items, total, page: page.get() }))
+    Ok(Json(Paged {
+        items,
+        total,
+        page: page.get(),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/providers/{id}/members", request_body = NewMember, tag = "providers",
@@ -116,7 +136,10 @@ async fn add_member(
         .parse()
         .map_err(|_| crate::error::AppError::field("user_id", "There is no such user."))?;
     let user = providers::add_member(&state, &current.user, path_id(&id)?, user_id).await?;
-    Ok((StatusCode::CREATED, Json(UserView::load(&state, &user).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(UserView::load(&state, &user).await?),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/providers/{id}/members/{user_id}", tag = "providers",
@@ -138,9 +161,13 @@ async fn set_fallback(
     ApiJson(setting): ApiJson<FallbackSetting>,
 ) -> Result<Json<FallbackSetting>> {
     let id = match setting.provider_id.as_deref() {
-        Some(id) => Some(id.parse().map_err(|_| crate::error::AppError::field("provider_id", "There is no such provider."))?),
+        Some(id) => Some(id.parse().map_err(|_| {
+            crate::error::AppError::field("provider_id", "There is no such provider.")
+        })?),
         None => None,
     };
     let provider = providers::set_fallback(&state, &admin.actor(), id).await?;
-    Ok(Json(FallbackSetting { provider_id: provider.map(|p| p.id.to_string()) }))
+    Ok(Json(FallbackSetting {
+        provider_id: provider.map(|p| p.id.to_string()),
+    }))
 }

@@ -36,14 +36,24 @@ pub struct UserQuery {
 impl UserQuery {
     pub fn filter(&self) -> Result<UserFilter> {
         let role = match self.role.as_deref().filter(|r| !r.is_empty()) {
-            Some(role) => Some(Role::parse(role).ok_or_else(|| AppError::field("role", "Choose admin or user."))?),
+            Some(role) => Some(
+                Role::parse(role)
+                    .ok_or_else(|| AppError::field("role", "Choose admin or user."))?,
+            ),
             None => None,
         };
         let provider_id = match self.provider_id.as_deref().filter(|p| !p.is_empty()) {
-            Some(id) => Some(id.parse().map_err(|_| AppError::field("provider_id", "Unknown provider."))?),
+            Some(id) => Some(
+                id.parse()
+                    .map_err(|_| AppError::field("provider_id", "Unknown provider."))?,
+            ),
             None => None,
         };
-        Ok(UserFilter { q: self.q.clone(), role, provider_id })
+        Ok(UserFilter {
+            q: self.q.clone(),
+            role,
+            provider_id,
+        })
     }
 }
 
@@ -56,8 +66,15 @@ async fn list(
 ) -> Result<Json<Paged<UserView>>> {
     let page = PageNumber::new(query.page);
     let (cards, total) = users::list(&state, &query.filter()?, page).await?;
-    let items = cards.iter().map(|c| UserView::from_card(c, state.now())).collect();
-    Ok(Json(Paged { items, total, page: page.get() }))
+    let items = cards
+        .iter()
+        .map(|c| UserView::from_card(c, state.now()))
+        .collect();
+    Ok(Json(Paged {
+        items,
+        total,
+        page: page.get(),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", request_body = NewUser, tag = "users",
@@ -68,12 +85,19 @@ async fn create(
     ApiJson(input): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<UserView>)> {
     let user = users::create(&state, &admin.actor(), &input).await?;
-    Ok((StatusCode::CREATED, Json(UserView::load(&state, &user).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(UserView::load(&state, &user).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
     responses((status = 200, body = UserView), (status = 404)))]
-async fn show(State(state): State<AppState>, _admin: AdminUser, Path(id): Path<String>) -> Result<Json<UserView>> {
+async fn show(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    Path(id): Path<String>,
+) -> Result<Json<UserView>> {
     let card = users::get(&state, path_id(&id)?).await?;
     Ok(Json(UserView::from_card(&card, state.now())))
 }
@@ -92,7 +116,11 @@ async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users",
     responses((status = 204), (status = 404), (status = 409)))]
-async fn remove(State(state): State<AppState>, AdminUser(admin): AdminUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn remove(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
     users::delete(&state, &admin.actor(), path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -105,5 +133,8 @@ async fn resend_invitation(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<UserView>)> {
     let user = users::resend_invitation(&state, &admin.actor(), path_id(&id)?).await?;
-    Ok((StatusCode::ACCEPTED, Json(UserView::load(&state, &user).await?)))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(UserView::load(&state, &user).await?),
+    ))
 }

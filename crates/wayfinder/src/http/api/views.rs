@@ -56,13 +56,21 @@ impl UserView {
     }
 
     pub fn from_card(card: &UserCard, now: time::OffsetDateTime) -> Self {
-        let ids = card.providers.iter().map(|(id, _)| id.to_string()).collect();
+        let ids = card
+            .providers
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect();
         Self::new(&card.user, ids, now)
     }
 
     pub async fn load(state: &AppState, user: &User) -> Result<Self> {
         let ids = state.store.provider_ids(user.id).await?;
-        Ok(Self::new(user, ids.iter().map(ToString::to_string).collect(), state.now()))
+        Ok(Self::new(
+            user,
+            ids.iter().map(ToString::to_string).collect(),
+            state.now(),
+        ))
     }
 }
 
