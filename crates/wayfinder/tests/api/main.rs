@@ -1,9 +1,13 @@
 //! The one integration test binary: `mod` lines only.
 
 mod audit;
+mod client;
 mod dashboard;
 mod helpers;
+mod permissions;
+mod providers;
 mod security;
 mod sessions;
 mod setup;
 mod sign_in;
+mod users;
