@@ -50,6 +50,19 @@ pub enum Action {
     SignInCodeKilled,
     RateLimited,
     SignedOut,
+    UserUpdated,
+    UserDeleted,
+    MembershipAdded,
+    MembershipRemoved,
+    ProviderCreated,
+    ProviderUpdated,
+    ProviderDeleted,
+    FallbackProviderSet,
+    CategoryCreated,
+    CategoryUpdated,
+    CategoryDeleted,
+    AccessDenied,
+    AuditExported,
 }
 
 impl Action {
@@ -65,8 +78,48 @@ impl Action {
             Action::SignInCodeKilled => "sign_in.code_killed",
             Action::RateLimited => "sign_in.rate_limited",
             Action::SignedOut => "sign_out",
+            Action::UserUpdated => "user.updated",
+            Action::UserDeleted => "user.deleted",
+            Action::MembershipAdded => "membership.added",
+            Action::MembershipRemoved => "membership.removed",
+            Action::ProviderCreated => "provider.created",
+            Action::ProviderUpdated => "provider.updated",
+            Action::ProviderDeleted => "provider.deleted",
+            Action::FallbackProviderSet => "settings.fallback_provider",
+            Action::CategoryCreated => "category.created",
+            Action::CategoryUpdated => "category.updated",
+            Action::CategoryDeleted => "category.deleted",
+            Action::AccessDenied => "access.denied",
+            Action::AuditExported => "audit.exported",
         }
     }
+
+    /// Every action, for the audit page's filter.
+    pub const ALL: [Action; 23] = [
+        Action::SetupLinkIssued,
+        Action::SetupCompleted,
+        Action::UserCreated,
+        Action::InvitationSent,
+        Action::SignInRequested,
+        Action::SignInSucceeded,
+        Action::SignInFailed,
+        Action::SignInCodeKilled,
+        Action::RateLimited,
+        Action::SignedOut,
+        Action::UserUpdated,
+        Action::UserDeleted,
+        Action::MembershipAdded,
+        Action::MembershipRemoved,
+        Action::ProviderCreated,
+        Action::ProviderUpdated,
+        Action::ProviderDeleted,
+        Action::FallbackProviderSet,
+        Action::CategoryCreated,
+        Action::CategoryUpdated,
+        Action::CategoryDeleted,
+        Action::AccessDenied,
+        Action::AuditExported,
+    ];
 }
 
 /// An event about to be appended to the chain.

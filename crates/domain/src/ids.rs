@@ -52,3 +52,7 @@ id_type!(
     /// Identifies a service provider.
     ProviderId
 );
+id_type!(
+    /// Identifies a category of listings.
+    CategoryId
+);

@@ -3,9 +3,13 @@
 pub mod audit;
 pub mod email;
 pub mod ids;
+pub mod paging;
+pub mod provider;
 pub mod text;
 pub mod user;
 
 pub use email::{EmailAddress, EmailError};
-pub use ids::{ProviderId, UserId};
+pub use ids::{CategoryId, ProviderId, UserId};
+pub use paging::{PAGE_SIZE, PageNumber};
+pub use provider::{Category, Provider, ProviderProfile};
 pub use user::{Role, User, UserStatus};

@@ -21,3 +21,12 @@ pub(crate) fn role(text: &str) -> StoreResult<Role> {
 pub(crate) fn secret_kind(text: &str) -> StoreResult<SecretKind> {
     SecretKind::parse(text).ok_or_else(|| StoreError::Corrupt(format!("secret kind {text}")))
 }
+
+/// `%text%` for LIKE (lower-cased), with the wildcards in the text escaped by `\`.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{}%", escaped.to_lowercase())
+}

@@ -13,7 +13,7 @@ mod sqlite;
 
 use async_trait::async_trait;
 use domain::audit::NewAuditEvent;
-use domain::{EmailAddress, ProviderId, User, UserId};
+use domain::{Category, CategoryId, EmailAddress, PageNumber, Provider, ProviderId, User, UserId};
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
@@ -102,6 +102,44 @@ pub trait Store: Send + Sync + 'static {
     /// Providers the user may see: all of them for an admin, their own for a User.
     async fn visible_providers(&self, user: &User) -> StoreResult<Vec<ProviderSummary>>;
 
+    /// A page of users matching the filter, ordered by name, and how many match in all.
+    async fn list_users(
+        &self,
+        filter: &UserFilter,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<User>, i64)>;
+    /// The provider memberships of these users.
+    async fn memberships_of(&self, users: &[UserId]) -> StoreResult<Vec<Membership>>;
+    /// Of these addresses, those with a message that failed and waits for a retry.
+    async fn undelivered_to(&self, recipients: &[String]) -> StoreResult<Vec<String>>;
+    /// A page of the providers the user may see, by name, and how many there are.
+    async fn list_providers(
+        &self,
+        viewer: &User,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<Provider>, i64)>;
+    async fn provider(&self, id: ProviderId) -> StoreResult<Option<Provider>>;
+    async fn is_member(&self, user_id: UserId, provider_id: ProviderId) -> StoreResult<bool>;
+    /// A page of the provider's members, by name.
+    async fn members(
+        &self,
+        provider_id: ProviderId,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<User>, i64)>;
+    /// Users who are not members of the provider, by name (for Add Member).
+    async fn non_members(&self, provider_id: ProviderId, limit: i64) -> StoreResult<Vec<User>>;
+    async fn list_categories(&self, page: PageNumber)
+    -> StoreResult<(Vec<CategoryWithCount>, i64)>;
+    async fn category(&self, id: CategoryId) -> StoreResult<Option<CategoryWithCount>>;
+    /// A page of audit events, newest first, and how many match.
+    async fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<StoredAuditEvent>, i64)>;
+    /// Every matching audit event, oldest first, for the CSV export.
+    async fn audit_matching(&self, filter: &AuditFilter) -> StoreResult<Vec<StoredAuditEvent>>;
+
     /// Records a hit on a sliding-window limiter when every rule still allows one, atomically.
     /// Returns `None` when the hit was allowed and recorded, or how long to wait otherwise.
     async fn rate_limit_hit(
@@ -166,6 +204,49 @@ pub trait Store: Send + Sync + 'static {
 pub trait Tx: Send {
     async fn insert_user(&mut self, user: &User) -> StoreResult<()>;
     async fn mark_signed_in(&mut self, user_id: UserId, now: OffsetDateTime) -> StoreResult<()>;
+    /// The user as this transaction sees it (locked against concurrent change where the
+    /// database can).
+    async fn user_for_update(&mut self, id: UserId) -> StoreResult<Option<User>>;
+    /// Writes names, role, report permission, invitation expiry and `updated_at`; never the email.
+    async fn update_user(&mut self, user: &User) -> StoreResult<()>;
+    /// Removes the account; memberships, secrets and sessions go with it.
+    async fn delete_user(&mut self, id: UserId) -> StoreResult<bool>;
+    /// Replaces the user's memberships; returns (added, removed).
+    async fn set_memberships(
+        &mut self,
+        user_id: UserId,
+        providers: &[ProviderId],
+        now: OffsetDateTime,
+    ) -> StoreResult<(Vec<ProviderId>, Vec<ProviderId>)>;
+    /// `false` when the user already was a member.
+    async fn add_membership(
+        &mut self,
+        user_id: UserId,
+        provider_id: ProviderId,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    async fn remove_membership(
+        &mut self,
+        user_id: UserId,
+        provider_id: ProviderId,
+    ) -> StoreResult<bool>;
+    /// How many of these providers exist.
+    async fn count_providers(&mut self, ids: &[ProviderId]) -> StoreResult<i64>;
+
+    async fn insert_provider(&mut self, provider: &Provider) -> StoreResult<()>;
+    async fn update_provider(&mut self, provider: &Provider) -> StoreResult<()>;
+    async fn delete_provider(&mut self, id: ProviderId) -> StoreResult<bool>;
+    /// Makes this provider the only fallback provider, or clears the setting.
+    async fn set_fallback(
+        &mut self,
+        id: Option<ProviderId>,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+
+    async fn insert_category(&mut self, category: &Category) -> StoreResult<()>;
+    async fn update_category(&mut self, category: &Category) -> StoreResult<()>;
+    /// Deletes the category and its links to listings; returns how many listings lost it.
+    async fn delete_category(&mut self, id: CategoryId) -> StoreResult<Option<i64>>;
 
     /// Replaces whatever secret the user had: the newest one wins.
     async fn put_secret(&mut self, secret: &NewSecret) -> StoreResult<()>;

@@ -106,3 +106,38 @@ pub struct ProviderSummary {
     pub name: String,
     pub description: String,
 }
+
+/// Which users a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Part of the name or email, any case.
+    pub q: Option<String>,
+    pub role: Option<domain::Role>,
+    pub provider_id: Option<ProviderId>,
+}
+
+/// A provider that a user is a member of, for user cards.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub user_id: UserId,
+    pub provider_id: ProviderId,
+    pub provider_name: String,
+}
+
+/// A category with the number of listings that use it.
+#[derive(Debug, Clone)]
+pub struct CategoryWithCount {
+    pub category: domain::Category,
+    pub listing_count: i64,
+}
+
+/// Which audit events a list or export shows.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Part of the actor's label (email, `system`, `cli`), any case.
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<OffsetDateTime>,
+    /// Exclusive.
+    pub until: Option<OffsetDateTime>,
+}

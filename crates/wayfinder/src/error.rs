@@ -42,6 +42,17 @@ impl AppError {
         AppError::Validation(FieldErrors::from([(name, message.into())]))
     }
 
+    /// A conflict with the state of things (last administrator, duplicate), optionally on a field.
+    pub fn conflict(field: Option<&'static str>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        AppError::Conflict {
+            fields: field
+                .map(|f| FieldErrors::from([(f, message.clone())]))
+                .unwrap_or_default(),
+            message,
+        }
+    }
+
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         AppError::BadRequest {
             code,
@@ -119,6 +130,9 @@ impl From<StoreError> for AppError {
                         "An account with this email address already exists.".into(),
                     )]),
                 },
+                "categories_name_key" => {
+                    AppError::conflict(Some("name"), "A category with this name already exists.")
+                }
                 "users_email_immutable" => {
                     AppError::field("email", "The email address cannot be changed.")
                 }

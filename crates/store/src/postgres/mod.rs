@@ -4,24 +4,33 @@
 //! statement (code tries, the mail lease with `FOR UPDATE SKIP LOCKED`) or runs under a lock taken
 //! in its transaction (the audit head row, an advisory lock per rate-limit bucket).
 
+mod directory;
 mod rows;
 mod tx;
+mod tx_directory;
 
 use crate::audit_chain::{AuditKey, StoredAuditEvent};
 use crate::decode::{EXPIRED_SECRET_KEPT, LONGEST_RATE_WINDOW};
 use crate::migrations::{Embedded, migrator};
 use crate::{
-    CodeAttempt, LinkState, ProviderSummary, QueuedMail, RateRule, SessionRecord, Store,
-    StoreError, StoreResult, Tx,
+    AuditFilter, CategoryWithCount, CodeAttempt, LinkState, Membership, ProviderSummary,
+    QueuedMail, RateRule, SessionRecord, Store, StoreError, StoreResult, Tx, UserFilter,
 };
 use async_trait::async_trait;
-use domain::{EmailAddress, ProviderId, User, UserId};
+use domain::{CategoryId, EmailAddress, PageNumber, Provider, ProviderId, User, UserId};
 use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use time::{Duration, OffsetDateTime};
 
-const MIGRATIONS: Embedded = &[(1, "accounts", include_str!("migrations/0001_accounts.sql"))];
+const MIGRATIONS: Embedded = &[
+    (1, "accounts", include_str!("migrations/0001_accounts.sql")),
+    (
+        2,
+        "directory",
+        include_str!("migrations/0002_directory.sql"),
+    ),
+];
 
 /// Connections each instance keeps at most; the server's `max_connections` must cover all
 /// instances together (see the deployment guide).
@@ -131,6 +140,73 @@ impl Store for PostgresStore {
         .iter()
         .map(rows::provider_summary)
         .collect()
+    }
+
+    async fn list_users(
+        &self,
+        filter: &UserFilter,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<User>, i64)> {
+        directory::list_users(&self.pool, filter, page).await
+    }
+
+    async fn memberships_of(&self, users: &[UserId]) -> StoreResult<Vec<Membership>> {
+        directory::memberships_of(&self.pool, users).await
+    }
+
+    async fn undelivered_to(&self, recipients: &[String]) -> StoreResult<Vec<String>> {
+        directory::undelivered_to(&self.pool, recipients).await
+    }
+
+    async fn list_providers(
+        &self,
+        viewer: &User,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<Provider>, i64)> {
+        directory::list_providers(&self.pool, viewer, page).await
+    }
+
+    async fn provider(&self, id: ProviderId) -> StoreResult<Option<Provider>> {
+        directory::provider(&self.pool, id).await
+    }
+
+    async fn is_member(&self, user_id: UserId, provider_id: ProviderId) -> StoreResult<bool> {
+        directory::is_member(&self.pool, user_id, provider_id).await
+    }
+
+    async fn members(
+        &self,
+        provider_id: ProviderId,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<User>, i64)> {
+        directory::members(&self.pool, provider_id, page).await
+    }
+
+    async fn non_members(&self, provider_id: ProviderId, limit: i64) -> StoreResult<Vec<User>> {
+        directory::non_members(&self.pool, provider_id, limit).await
+    }
+
+    async fn list_categories(
+        &self,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<CategoryWithCount>, i64)> {
+        directory::list_categories(&self.pool, page).await
+    }
+
+    async fn category(&self, id: CategoryId) -> StoreResult<Option<CategoryWithCount>> {
+        directory::category(&self.pool, id).await
+    }
+
+    async fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        page: PageNumber,
+    ) -> StoreResult<(Vec<StoredAuditEvent>, i64)> {
+        directory::audit_page(&self.pool, filter, page).await
+    }
+
+    async fn audit_matching(&self, filter: &AuditFilter) -> StoreResult<Vec<StoredAuditEvent>> {
+        directory::audit_matching(&self.pool, filter).await
     }
 
     async fn rate_limit_hit(

@@ -1,8 +1,8 @@
 //! PostgreSQL rows back into records.
 
 use crate::audit_chain::StoredAuditEvent;
-use crate::{CodeAttempt, ProviderSummary, QueuedMail, StoreResult, decode};
-use domain::{ProviderId, User, UserId};
+use crate::{CategoryWithCount, CodeAttempt, ProviderSummary, QueuedMail, StoreResult, decode};
+use domain::{Category, CategoryId, Provider, ProviderId, User, UserId};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
@@ -67,5 +67,33 @@ pub(super) fn audit_event(row: &PgRow) -> StoreResult<StoredAuditEvent> {
         details: row.try_get("details")?,
         prev_hash: row.try_get("prev_hash")?,
         hash: row.try_get("hash")?,
+    })
+}
+
+pub(super) fn provider(row: &PgRow) -> StoreResult<Provider> {
+    Ok(Provider {
+        id: ProviderId(row.try_get("id")?),
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        booking_email: row.try_get("booking_email")?,
+        contact_email: row.try_get("contact_email")?,
+        phone: row.try_get("phone")?,
+        address: row.try_get("address")?,
+        is_fallback: row.try_get("is_fallback")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+pub(super) fn category(row: &PgRow) -> StoreResult<CategoryWithCount> {
+    Ok(CategoryWithCount {
+        category: Category {
+            id: CategoryId(row.try_get("id")?),
+            name: row.try_get("name")?,
+            colour: row.try_get("colour")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        },
+        listing_count: row.try_get("listing_count")?,
     })
 }

@@ -1,10 +1,11 @@
 //! Write transactions on PostgreSQL.
 
+use super::tx_directory as dir;
 use crate::audit_chain::{AuditKey, StoredAuditEvent};
 use crate::{NewMail, NewSecret, SecretKind, SessionRecord, StoreResult, Tx, decode};
 use async_trait::async_trait;
 use domain::audit::NewAuditEvent;
-use domain::{User, UserId};
+use domain::{Category, CategoryId, Provider, ProviderId, User, UserId};
 use sqlx::{Postgres, Row, Transaction};
 use time::OffsetDateTime;
 
@@ -48,6 +49,80 @@ impl Tx for PostgresTx {
         .execute(&mut *self.tx)
         .await?;
         Ok(())
+    }
+
+    async fn user_for_update(&mut self, id: UserId) -> StoreResult<Option<User>> {
+        dir::user_for_update(&mut self.tx, id).await
+    }
+
+    async fn update_user(&mut self, user: &User) -> StoreResult<()> {
+        dir::update_user(&mut self.tx, user).await
+    }
+
+    async fn delete_user(&mut self, id: UserId) -> StoreResult<bool> {
+        dir::delete_user(&mut self.tx, id).await
+    }
+
+    async fn set_memberships(
+        &mut self,
+        user_id: UserId,
+        providers: &[ProviderId],
+        now: OffsetDateTime,
+    ) -> StoreResult<(Vec<ProviderId>, Vec<ProviderId>)> {
+        dir::set_memberships(&mut self.tx, user_id, providers, now).await
+    }
+
+    async fn add_membership(
+        &mut self,
+        user_id: UserId,
+        provider_id: ProviderId,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        dir::add_membership(&mut self.tx, user_id, provider_id, now).await
+    }
+
+    async fn remove_membership(
+        &mut self,
+        user_id: UserId,
+        provider_id: ProviderId,
+    ) -> StoreResult<bool> {
+        dir::remove_membership(&mut self.tx, user_id, provider_id).await
+    }
+
+    async fn count_providers(&mut self, ids: &[ProviderId]) -> StoreResult<i64> {
+        dir::count_providers(&mut self.tx, ids).await
+    }
+
+    async fn insert_provider(&mut self, provider: &Provider) -> StoreResult<()> {
+        dir::insert_provider(&mut self.tx, provider).await
+    }
+
+    async fn update_provider(&mut self, provider: &Provider) -> StoreResult<()> {
+        dir::update_provider(&mut self.tx, provider).await
+    }
+
+    async fn delete_provider(&mut self, id: ProviderId) -> StoreResult<bool> {
+        dir::delete_provider(&mut self.tx, id).await
+    }
+
+    async fn set_fallback(
+        &mut self,
+        id: Option<ProviderId>,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        dir::set_fallback(&mut self.tx, id, now).await
+    }
+
+    async fn insert_category(&mut self, category: &Category) -> StoreResult<()> {
+        dir::insert_category(&mut self.tx, category).await
+    }
+
+    async fn update_category(&mut self, category: &Category) -> StoreResult<()> {
+        dir::update_category(&mut self.tx, category).await
+    }
+
+    async fn delete_category(&mut self, id: CategoryId) -> StoreResult<Option<i64>> {
+        dir::delete_category(&mut self.tx, id).await
     }
 
     async fn put_secret(&mut self, secret: &NewSecret) -> StoreResult<()> {
@@ -153,6 +228,9 @@ impl Tx for PostgresTx {
     }
 
     async fn count_admins(&mut self) -> StoreResult<i64> {
+        // Held to the end of the transaction: two admins demoting or deleting each other at
+        // once cannot both see the other as the remaining administrator.
+        dir::serialise(&mut self.tx, "admins").await?;
         Ok(
             sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin'")
                 .fetch_one(&mut *self.tx)

@@ -165,3 +165,27 @@ impl FromRequestParts<AppState> for ClientOrigin {
         }))
     }
 }
+
+/// A signed-in administrator; anyone else is refused (`403`, recorded) or sent to sign in.
+pub struct AdminUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let current = CurrentUser::from_request_parts(parts, state).await?;
+        if current.user.is_admin() {
+            return Ok(AdminUser(current));
+        }
+        let section = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_owned(), |uri| uri.path().to_owned());
+        let error = crate::service::denied(state, &current.user, &section).await;
+        Err(if section.starts_with("/api/") {
+            error.into_response()
+        } else {
+            crate::http::pages::PageError(error).into_response()
+        })
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::{Body, Email};
 use askama::Template;
-use domain::User;
+use domain::{Role, User};
 
 #[derive(Template)]
 #[template(path = "email/sign_in.txt")]
@@ -21,6 +21,51 @@ struct InvitationText<'a> {
     link: &'a str,
     code_page: &'a str,
     expires: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/role_changed.txt")]
+struct RoleChangedText<'a> {
+    first_name: &'a str,
+    old_role: &'a str,
+    new_role: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/reports_access.txt")]
+struct ReportsAccessText<'a> {
+    first_name: &'a str,
+    granted: bool,
+}
+
+/// Tells a person that an administrator changed their role.
+pub fn role_changed(user: &User, old_role: Role) -> Email {
+    Email {
+        to: user.email.clone(),
+        subject: "Your Wayfinder role has changed".into(),
+        body: text(RoleChangedText {
+            first_name: &user.first_name,
+            old_role: old_role.label(),
+            new_role: user.role.label(),
+        }),
+    }
+}
+
+/// Tells a person that their access to Reports was granted or removed.
+pub fn reports_access(user: &User) -> Email {
+    let subject = if user.can_download_reports {
+        "You can now download reports in Wayfinder"
+    } else {
+        "Your access to reports in Wayfinder was removed"
+    };
+    Email {
+        to: user.email.clone(),
+        subject: subject.into(),
+        body: text(ReportsAccessText {
+            first_name: &user.first_name,
+            granted: user.can_download_reports,
+        }),
+    }
 }
 
 fn text(template: impl Template) -> Body {

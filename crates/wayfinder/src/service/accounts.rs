@@ -61,6 +61,7 @@ pub fn created_event(actor: &Actor, user: &User) -> NewAuditEvent {
         .details(serde_json::json!({
             "email": user.email, "first_name": user.first_name,
             "last_name": user.last_name, "role": user.role.as_str(),
+            "can_download_reports": user.can_download_reports,
         }))
 }
 
@@ -71,6 +72,7 @@ pub async fn create_with_invitation(
     actor: &Actor,
     account: NewAccount,
     role: Role,
+    can_download_reports: bool,
 ) -> Result<User> {
     let now = state.now();
     let user = User {
@@ -79,7 +81,7 @@ pub async fn create_with_invitation(
         first_name: account.first_name,
         last_name: account.last_name,
         role,
-        can_download_reports: false,
+        can_download_reports,
         invited_at: now,
         invitation_expires_at: now + INVITATION_VALIDITY,
         activated_at: None,
@@ -88,12 +90,19 @@ pub async fn create_with_invitation(
         updated_at: now,
     };
     tx.insert_user(&user).await?;
-    invite(tx, state, actor, &user).await?;
+    let sent = invite(tx, state, actor, &user).await?;
+    tx.record(sent).await?;
     Ok(user)
 }
 
-/// Issues a fresh invitation code and link (killing any older secret) and queues the email.
-pub async fn invite(tx: &mut dyn Tx, state: &AppState, actor: &Actor, user: &User) -> Result<()> {
+/// Issues a fresh invitation code and link (killing any older secret) and queues the email;
+/// returns the event that records it.
+pub async fn invite(
+    tx: &mut dyn Tx,
+    state: &AppState,
+    actor: &Actor,
+    user: &User,
+) -> Result<NewAuditEvent> {
     let now = state.now();
     let (code, token) = (random_code(), random_token());
     let id = user.id.to_string();
@@ -111,13 +120,11 @@ pub async fn invite(tx: &mut dyn Tx, state: &AppState, actor: &Actor, user: &Use
     let email =
         mail::templates::invitation(user, &code, &link, &state.config.link("/sign-in/code"));
     mail::queue(tx, state, email).await?;
-    tx.record(
+    Ok(
         NewAuditEvent::new(now, actor.clone(), Action::InvitationSent)
             .target("user", user.id, user.email.as_str())
             .details(
                 serde_json::json!({ "expires_at": user.invitation_expires_at.unix_timestamp() }),
             ),
     )
-    .await?;
-    Ok(())
 }

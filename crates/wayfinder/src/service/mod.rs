@@ -2,9 +2,13 @@
 //! parsed input, and does its work in one transaction with its audit event.
 
 pub mod accounts;
+pub mod audit_log;
+pub mod categories;
+pub mod providers;
 pub mod rate_limit;
 pub mod setup;
 pub mod sign_in;
+pub mod users;
 
 use std::net::IpAddr;
 
@@ -17,5 +21,25 @@ pub struct Origin {
 impl Origin {
     pub fn ip_text(&self) -> Option<String> {
         self.ip.map(|ip| ip.to_string())
+    }
+}
+
+/// Records that `user` was refused `what`, and returns the `403` to answer with.
+pub async fn denied(
+    state: &crate::AppState,
+    user: &domain::User,
+    what: &str,
+) -> crate::error::AppError {
+    use domain::audit::{Action, Actor, NewAuditEvent};
+    let actor = Actor::User {
+        id: user.id,
+        email: user.email.clone(),
+    };
+    let event = NewAuditEvent::new(state.now(), actor, Action::AccessDenied)
+        .target("section", what, what)
+        .outcome("refused");
+    match state.store.audit(event).await {
+        Ok(()) => crate::error::AppError::Forbidden,
+        Err(error) => error.into(),
     }
 }

@@ -68,7 +68,8 @@ pub async fn complete(
     }
     let actor = Actor::Anonymous;
     let user =
-        accounts::create_with_invitation(tx.as_mut(), state, &actor, account, Role::Admin).await?;
+        accounts::create_with_invitation(tx.as_mut(), state, &actor, account, Role::Admin, false)
+            .await?;
     tx.record(accounts::created_event(&actor, &user)).await?;
     tx.commit(
         NewAuditEvent::new(now, actor, Action::SetupCompleted)
@@ -84,9 +85,15 @@ pub async fn complete(
 pub async fn create_admin(state: &AppState, input: &NewAccountInput) -> Result<User> {
     let account = input.parse()?;
     let mut tx = state.store.begin().await?;
-    let user =
-        accounts::create_with_invitation(tx.as_mut(), state, &Actor::Cli, account, Role::Admin)
-            .await?;
+    let user = accounts::create_with_invitation(
+        tx.as_mut(),
+        state,
+        &Actor::Cli,
+        account,
+        Role::Admin,
+        false,
+    )
+    .await?;
     tx.commit(accounts::created_event(&Actor::Cli, &user))
         .await?;
     state.mail_wakeup.notify_one();

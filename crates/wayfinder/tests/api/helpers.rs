@@ -151,10 +151,16 @@ impl TestApp {
         let account = input.parse().expect("valid input");
         let mut tx = self.state.store.begin().await.expect("begin");
         let actor = domain::audit::Actor::Cli;
-        let user =
-            accounts::create_with_invitation(tx.as_mut(), &self.state, &actor, account, role)
-                .await
-                .expect("create");
+        let user = accounts::create_with_invitation(
+            tx.as_mut(),
+            &self.state,
+            &actor,
+            account,
+            role,
+            false,
+        )
+        .await
+        .expect("create");
         tx.commit(accounts::created_event(&actor, &user))
             .await
             .expect("commit");

@@ -1,6 +1,7 @@
 //! `/auth/sign-in`, `/auth/verify`, `/auth/sign-out` and `/me`.
 
 use super::ApiJson;
+use super::views::UserView;
 use crate::AppState;
 use crate::auth::{self, ClientOrigin, CurrentUser};
 use crate::error::Result;
@@ -11,7 +12,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::CookieJar;
-use domain::User;
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {
@@ -25,58 +25,29 @@ pub fn router() -> Router<AppState> {
 /// The same words whether or not the address has an account.
 pub const SENT: &str = "If this address has a Wayfinder account, a sign-in email is on its way.";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SignInBody {
+pub struct SignInBody {
     email: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct VerifyBody {
+pub struct VerifyBody {
     email: String,
     code: String,
 }
 
-/// The user object of SPEC §12.
-#[derive(Serialize)]
-pub struct UserView {
-    pub id: String,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub role: domain::Role,
-    pub can_download_reports: bool,
-    pub provider_ids: Vec<String>,
-    pub status: domain::UserStatus,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub last_sign_in_at: Option<time::OffsetDateTime>,
-}
-
-impl UserView {
-    pub async fn load(state: &AppState, user: &User) -> Result<Self> {
-        let provider_ids = state.store.provider_ids(user.id).await?;
-        Ok(Self {
-            id: user.id.to_string(),
-            email: user.email.to_string(),
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            role: user.role,
-            can_download_reports: user.can_download_reports,
-            provider_ids: provider_ids.iter().map(ToString::to_string).collect(),
-            status: user.status(state.now()),
-            last_sign_in_at: user.last_sign_in_at,
-        })
-    }
-}
-
-#[derive(Serialize)]
-struct SessionView {
+/// The signed-in user and the CSRF token for state-changing calls.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionView {
     user: UserView,
     csrf_token: String,
 }
 
-async fn request_sign_in(
+#[utoipa::path(post, path = "/api/v1/auth/sign-in", request_body = SignInBody, tag = "auth",
+    responses((status = 202), (status = 422), (status = 429)))]
+pub(super) async fn request_sign_in(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     jar: CookieJar,
@@ -92,7 +63,9 @@ async fn request_sign_in(
     ))
 }
 
-async fn verify(
+#[utoipa::path(post, path = "/api/v1/auth/verify", request_body = VerifyBody, tag = "auth",
+    responses((status = 200, body = SessionView), (status = 400), (status = 422), (status = 429)))]
+pub(super) async fn verify(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     jar: CookieJar,
@@ -112,7 +85,9 @@ async fn verify(
     Ok((jar, Json(view)))
 }
 
-async fn sign_out(
+#[utoipa::path(post, path = "/api/v1/auth/sign-out", tag = "auth",
+    responses((status = 204), (status = 401), (status = 403)))]
+pub(super) async fn sign_out(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     current: CurrentUser,
@@ -126,7 +101,12 @@ async fn sign_out(
     ))
 }
 
-async fn me(State(state): State<AppState>, current: CurrentUser) -> Result<Json<SessionView>> {
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, body = SessionView), (status = 401)))]
+pub(super) async fn me(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<SessionView>> {
     Ok(Json(SessionView {
         user: UserView::load(&state, &current.user).await?,
         csrf_token: current.csrf_token,

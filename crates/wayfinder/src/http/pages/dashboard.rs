@@ -14,11 +14,7 @@ use store::ProviderSummary;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
-        .route("/providers", get(providers))
-        .route("/categories", get(categories))
-        .route("/users", get(users))
         .route("/reports", get(reports))
-        .route("/audit", get(audit))
 }
 
 #[derive(Template)]
@@ -70,13 +66,6 @@ async fn home(State(state): State<AppState>, current: CurrentUser) -> Result<Res
     overview(&state, &current, "/").await
 }
 
-async fn providers(
-    State(state): State<AppState>,
-    current: CurrentUser,
-) -> Result<Response, PageError> {
-    overview(&state, &current, "/providers").await
-}
-
 fn section(
     current: &CurrentUser,
     allowed: bool,
@@ -92,19 +81,6 @@ fn section(
     }))
 }
 
-async fn categories(current: CurrentUser) -> Result<Response, PageError> {
-    section(
-        &current,
-        current.user.is_admin(),
-        "/categories",
-        "Categories",
-    )
-}
-
-async fn users(current: CurrentUser) -> Result<Response, PageError> {
-    section(&current, current.user.is_admin(), "/users", "Users")
-}
-
 async fn reports(current: CurrentUser) -> Result<Response, PageError> {
     section(
         &current,
@@ -112,8 +88,4 @@ async fn reports(current: CurrentUser) -> Result<Response, PageError> {
         "/reports",
         "Reports",
     )
-}
-
-async fn audit(current: CurrentUser) -> Result<Response, PageError> {
-    section(&current, current.user.is_admin(), "/audit", "Audit")
 }

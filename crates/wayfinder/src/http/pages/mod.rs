@@ -1,17 +1,22 @@
 //! Server-rendered pages: forms that work without JavaScript (POST → redirect → GET).
 
+mod audit;
+mod categories;
 mod dashboard;
+mod providers;
 mod setup;
 mod sign_in;
+mod users;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, FromRequest, Request};
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::de::DeserializeOwned;
 
 pub fn router() -> Router<AppState> {
@@ -19,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(setup::router())
         .merge(dashboard::router())
+        .merge(users::router())
+        .merge(providers::router())
+        .merge(categories::router())
+        .merge(audit::router())
 }
 
 /// An error shown to a person as a page.
@@ -165,4 +174,90 @@ impl Nav {
                 .collect(),
         }
     }
+}
+
+/// Links to the previous and next page of a list, keeping its other query parameters.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `query` holds the list's other parameters, already encoded (`a=1&b=2`).
+    pub fn new(path: &str, query: &str, page: i64, total: i64) -> Self {
+        let pages = ((total + domain::PAGE_SIZE - 1) / domain::PAGE_SIZE).max(1);
+        let link = |p: i64| {
+            let sep = if query.is_empty() { "" } else { "&" };
+            format!("{path}?{query}{sep}page={p}")
+        };
+        Self {
+            page,
+            pages,
+            total,
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+}
+
+/// Encodes query parameters, leaving out empty ones.
+pub fn encode_query(pairs: &[(&str, Option<&str>)]) -> String {
+    let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            serializer.append_pair(key, value);
+        }
+    }
+    serializer.finish()
+}
+
+/// A one-line confirmation after a change, chosen by a fixed key so no input is echoed.
+pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
+    Some(match key? {
+        "user-added" => "The user was added and their invitation is on its way.",
+        "user-saved" => "The changes were saved.",
+        "user-deleted" => "The user was deleted.",
+        "invitation-sent" => "A new invitation is on its way.",
+        "provider-added" => "The provider was added.",
+        "provider-saved" => "The changes were saved.",
+        "provider-deleted" => "The provider was deleted.",
+        "fallback-set" => "This is now the fallback provider.",
+        "fallback-cleared" => "There is no fallback provider now.",
+        "member-added" => "The member was added.",
+        "member-removed" => "The member was removed.",
+        "category-added" => "The category was added.",
+        "category-saved" => "The changes were saved.",
+        "category-deleted" => "The category was deleted.",
+        _ => return None,
+    })
+}
+
+/// A redirect (303) to a page that shows a notice.
+pub fn done(path: &str, notice: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}notice={notice}")).into_response()
+}
+
+/// The field's message, if the error has one for it.
+pub fn field_error(error: Option<&AppError>, field: &str) -> Option<String> {
+    error
+        .and_then(|e| e.fields())
+        .and_then(|f| f.get(field))
+        .cloned()
+}
+
+/// A form page answered again with its errors (`422`, `409`…) next to the fields.
+pub fn render_status(status: StatusCode, page: &impl Template) -> Response {
+    (status, render(page)).into_response()
+}
+
+/// A date and time for people: `2 March 2026, 09:00 UTC`.
+pub fn when(t: time::OffsetDateTime) -> String {
+    t.format(time::macros::format_description!(
+        "[day padding:none] [month repr:long] [year], [hour]:[minute] UTC"
+    ))
+    .unwrap_or_default()
 }

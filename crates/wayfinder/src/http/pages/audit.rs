@@ -1,0 +1,76 @@
+//! The Audit section's page (admins only): events newest first, filters, and the CSV export.
+
+use super::{Nav, PageError, Pager, encode_query};
+use crate::AppState;
+use crate::auth::AdminUser;
+use crate::error::AppError;
+use crate::http::api::ApiQuery;
+use crate::service::audit_log::{self, AuditQuery};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use domain::audit::Action;
+use store::StoredAuditEvent;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/audit", get(index))
+}
+
+#[derive(Template)]
+#[template(path = "pages/audit/index.html")]
+struct IndexPage {
+    nav: Nav,
+    query: AuditQuery,
+    actions: Vec<&'static str>,
+    events: Vec<StoredAuditEvent>,
+    pager: Pager,
+    export_href: String,
+    error: Option<AppError>,
+}
+
+impl IndexPage {
+    fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or_default()
+    }
+
+    fn error_for(&self, field: &str) -> Option<String> {
+        super::field_error(self.error.as_ref(), field)
+    }
+
+    fn when(&self, event: &StoredAuditEvent) -> String {
+        super::when(event.at)
+    }
+}
+
+async fn index(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Response, PageError> {
+    let filters = encode_query(&[
+        ("actor", query.actor.as_deref()),
+        ("action", query.action.as_deref()),
+        ("from", query.from.as_deref()),
+        ("to", query.to.as_deref()),
+    ]);
+    let (events, total, error) = match audit_log::list(&state, &query).await {
+        Ok((events, total)) => (events, total, None),
+        Err(error @ AppError::Validation(_)) => (Vec::new(), 0, Some(error)),
+        Err(error) => return Err(error.into()),
+    };
+    let status = error
+        .as_ref()
+        .map_or(axum::http::StatusCode::OK, AppError::status);
+    let page = IndexPage {
+        nav: Nav::new(&admin, "/audit"),
+        actions: Action::ALL.iter().map(|a| a.as_str()).collect(),
+        events,
+        pager: Pager::new("/audit", &filters, query.page().get(), total),
+        export_href: format!("/api/v1/audit.csv?{filters}"),
+        query,
+        error,
+    };
+    Ok(super::render_status(status, &page))
+}

@@ -1,0 +1,278 @@
+//! Providers, their members and the fallback provider (SPEC §6). A User sees only the providers
+//! they are a member of: any other answers "not found", so its existence is not revealed.
+
+use crate::AppState;
+use crate::error::{AppError, FieldErrors, Result};
+use domain::audit::{Action, Actor, NewAuditEvent};
+use domain::{PageNumber, Provider, ProviderId, ProviderProfile, User, UserId};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// A provider's profile as typed; on update, missing fields keep their value.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProviderInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub booking_email: Option<String>,
+    pub contact_email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+impl ProviderInput {
+    /// The profile that results from applying this input over `base`.
+    fn over(&self, base: &ProviderProfile) -> Result<ProviderProfile> {
+        let pick = |new: &Option<String>, old: &str| new.clone().unwrap_or_else(|| old.to_owned());
+        ProviderProfile::parse(
+            &pick(&self.name, &base.name),
+            &pick(&self.description, &base.description),
+            &pick(&self.booking_email, &base.booking_email),
+            &pick(&self.contact_email, &base.contact_email),
+            &pick(&self.phone, &base.phone),
+            &pick(&self.address, &base.address),
+        )
+        .map_err(|errors| AppError::Validation(errors.into_iter().collect::<FieldErrors>()))
+    }
+}
+
+fn profile_of(p: &Provider) -> ProviderProfile {
+    ProviderProfile {
+        name: p.name.clone(),
+        description: p.description.clone(),
+        booking_email: p.booking_email.clone(),
+        contact_email: p.contact_email.clone(),
+        phone: p.phone.clone(),
+        address: p.address.clone(),
+    }
+}
+
+fn profile_json(p: &ProviderProfile) -> Map<String, Value> {
+    let value = json!({
+        "name": p.name, "description": p.description, "booking_email": p.booking_email,
+        "contact_email": p.contact_email, "phone": p.phone, "address": p.address,
+    });
+    value.as_object().cloned().unwrap_or_default()
+}
+
+/// The provider, if `viewer` may see it; otherwise "not found".
+pub async fn visible(state: &AppState, viewer: &User, id: ProviderId) -> Result<Provider> {
+    let provider = state.store.provider(id).await?.ok_or(AppError::NotFound)?;
+    if viewer.is_admin() || state.store.is_member(viewer.id, id).await? {
+        Ok(provider)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Like [`visible`], and then only for administrators (a member gets "not allowed").
+async fn manageable(state: &AppState, viewer: &User, id: ProviderId) -> Result<Provider> {
+    let provider = visible(state, viewer, id).await?;
+    if viewer.is_admin() {
+        Ok(provider)
+    } else {
+        Err(super::denied(state, viewer, "providers.manage").await)
+    }
+}
+
+pub async fn list(
+    state: &AppState,
+    viewer: &User,
+    page: PageNumber,
+) -> Result<(Vec<Provider>, i64)> {
+    Ok(state.store.list_providers(viewer, page).await?)
+}
+
+pub async fn create(state: &AppState, actor: &Actor, input: &ProviderInput) -> Result<Provider> {
+    let profile = input.over(&ProviderProfile::default())?;
+    let now = state.now();
+    let provider = Provider {
+        id: ProviderId::new(),
+        name: profile.name.clone(),
+        description: profile.description.clone(),
+        booking_email: profile.booking_email.clone(),
+        contact_email: profile.contact_email.clone(),
+        phone: profile.phone.clone(),
+        address: profile.address.clone(),
+        is_fallback: false,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut tx = state.store.begin().await?;
+    tx.insert_provider(&provider).await?;
+    let event = NewAuditEvent::new(now, actor.clone(), Action::ProviderCreated)
+        .target("provider", provider.id, provider.name.as_str())
+        .details(Value::Object(profile_json(&profile)));
+    tx.commit(event).await?;
+    Ok(provider)
+}
+
+pub async fn update(
+    state: &AppState,
+    viewer: &User,
+    id: ProviderId,
+    input: &ProviderInput,
+) -> Result<Provider> {
+    let before = manageable(state, viewer, id).await?;
+    let old = profile_of(&before);
+    let new = input.over(&old)?;
+    let (old_json, new_json) = (profile_json(&old), profile_json(&new));
+    let changed: Map<String, Value> = new_json
+        .iter()
+        .filter(|(k, v)| old_json.get(*k) != Some(v))
+        .map(|(k, v)| (k.clone(), json!([old_json[k], v])))
+        .collect();
+    if changed.is_empty() {
+        return Ok(before);
+    }
+    let after = Provider {
+        name: new.name,
+        description: new.description,
+        booking_email: new.booking_email,
+        contact_email: new.contact_email,
+        phone: new.phone,
+        address: new.address,
+        updated_at: state.now(),
+        ..before
+    };
+    let mut tx = state.store.begin().await?;
+    tx.update_provider(&after).await?;
+    let event = NewAuditEvent::new(state.now(), actor_of(viewer), Action::ProviderUpdated)
+        .target("provider", id, after.name.as_str())
+        .details(Value::Object(changed));
+    tx.commit(event).await?;
+    Ok(after)
+}
+
+fn actor_of(user: &User) -> Actor {
+    Actor::User {
+        id: user.id,
+        email: user.email.clone(),
+    }
+}
+
+/// Deletes the provider (its memberships and listings go with it); clears the fallback setting
+/// when it was the fallback provider.
+pub async fn delete(state: &AppState, viewer: &User, id: ProviderId) -> Result<()> {
+    let provider = manageable(state, viewer, id).await?;
+    let mut tx = state.store.begin().await?;
+    if !tx.delete_provider(id).await? {
+        return Err(AppError::NotFound);
+    }
+    let event = NewAuditEvent::new(state.now(), actor_of(viewer), Action::ProviderDeleted)
+        .target("provider", id, provider.name.as_str())
+        .details(json!({ "was_fallback": provider.is_fallback }));
+    tx.commit(event).await?;
+    Ok(())
+}
+
+/// Makes a provider the fallback provider, or clears the setting with `None`.
+pub async fn set_fallback(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<ProviderId>,
+) -> Result<Option<Provider>> {
+    let provider = match id {
+        Some(id) => Some(
+            state
+                .store
+                .provider(id)
+                .await?
+                .ok_or_else(|| AppError::field("provider_id", "There is no such provider."))?,
+        ),
+        None => None,
+    };
+    let mut tx = state.store.begin().await?;
+    tx.set_fallback(id, state.now()).await?;
+    let label = provider
+        .as_ref()
+        .map_or("none".to_owned(), |p| p.name.clone());
+    let event = NewAuditEvent::new(state.now(), actor.clone(), Action::FallbackProviderSet).target(
+        "provider",
+        id.map(|i| i.to_string()).unwrap_or_default(),
+        label,
+    );
+    tx.commit(event).await?;
+    Ok(provider)
+}
+
+pub async fn members(
+    state: &AppState,
+    viewer: &User,
+    id: ProviderId,
+    page: PageNumber,
+) -> Result<(Vec<User>, i64)> {
+    visible(state, viewer, id).await?;
+    Ok(state.store.members(id, page).await?)
+}
+
+fn membership_event(
+    state: &AppState,
+    viewer: &User,
+    action: Action,
+    provider: &Provider,
+    user: &User,
+) -> NewAuditEvent {
+    NewAuditEvent::new(state.now(), actor_of(viewer), action)
+        .target("user", user.id, user.email.as_str())
+        .details(json!({ "provider_id": provider.id, "provider": provider.name }))
+}
+
+/// Adds an existing user to the provider's members.
+pub async fn add_member(
+    state: &AppState,
+    viewer: &User,
+    id: ProviderId,
+    user_id: UserId,
+) -> Result<User> {
+    let provider = manageable(state, viewer, id).await?;
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or_else(|| AppError::field("user_id", "There is no such user."))?;
+    let mut tx = state.store.begin().await?;
+    if !tx.add_membership(user_id, id, state.now()).await? {
+        return Err(AppError::conflict(
+            Some("user_id"),
+            "This person is already a member.",
+        ));
+    }
+    tx.commit(membership_event(
+        state,
+        viewer,
+        Action::MembershipAdded,
+        &provider,
+        &user,
+    ))
+    .await?;
+    Ok(user)
+}
+
+/// Removes a member: effective on their very next request; they keep their account.
+pub async fn remove_member(
+    state: &AppState,
+    viewer: &User,
+    id: ProviderId,
+    user_id: UserId,
+) -> Result<()> {
+    let provider = manageable(state, viewer, id).await?;
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.store.begin().await?;
+    if !tx.remove_membership(user_id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit(membership_event(
+        state,
+        viewer,
+        Action::MembershipRemoved,
+        &provider,
+        &user,
+    ))
+    .await?;
+    Ok(())
+}
