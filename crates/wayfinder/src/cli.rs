@@ -82,6 +82,10 @@ pub struct SiteArgs {
     /// `file:<dir>` (default `file:<data-dir>/outbox`), or an `smtp://` / `smtps://` URL.
     #[arg(long, env = "WAYFINDER_MAIL", hide_env_values = true)]
     pub mail: Option<SecretString>,
+    /// The time zone of report date ranges and report times (an IANA name such as
+    /// `Australia/Sydney`).
+    #[arg(long, env = "WAYFINDER_TIMEZONE", default_value = "UTC")]
+    pub timezone: String,
     /// The sender of every message.
     #[arg(
         long,

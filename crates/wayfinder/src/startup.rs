@@ -103,6 +103,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 base_url: None,
                 mail: None,
                 mail_from: "wayfinder@localhost".into(),
+                timezone: "UTC".into(),
             };
             let config = Config::resolve(&storage, &site, default_listen())?;
             let state = build_state(config, Arc::new(SystemClock)).await?;

@@ -4,6 +4,7 @@
 //! chain head, rate limits) is atomic against every other writer, in this process or another.
 
 mod directory;
+mod sessions;
 mod tx;
 mod tx_directory;
 
@@ -12,8 +13,10 @@ use crate::migrations::{Embedded, migrator};
 use crate::{
     AuditFilter, CategoryWithCount, CodeAttempt, LinkState, Membership, ProviderSummary,
     QueuedMail, RateRule, SecretKind, SessionRecord, Store, StoreError, StoreResult, Tx,
-    UserFilter,
+    ReportFilter, UserFilter,
 };
+use domain::report::SessionReportRow;
+use tokio::sync::mpsc;
 use async_trait::async_trait;
 use domain::{CategoryId, EmailAddress, PageNumber, Provider, ProviderId, Role, User, UserId};
 use sqlx::sqlite::{
@@ -280,6 +283,14 @@ impl Store for SqliteStore {
 
     async fn audit_matching(&self, filter: &AuditFilter) -> StoreResult<Vec<StoredAuditEvent>> {
         directory::audit_matching(&self.pool, filter).await
+    }
+
+    async fn has_data(&self) -> StoreResult<bool> {
+        sessions::has_data(&self.pool).await
+    }
+
+    fn session_report(&self, filter: ReportFilter) -> mpsc::Receiver<StoreResult<SessionReportRow>> {
+        sessions::session_report(self.pool.clone(), filter)
     }
 
     async fn rate_limit_hit(

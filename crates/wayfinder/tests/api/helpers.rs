@@ -221,6 +221,7 @@ pub fn test_config(address: &str, dir: &std::path::Path) -> Config {
         mail_from: "Wayfinder <wayfinder@example.org>"
             .parse()
             .expect("mailbox"),
+        timezone: jiff::tz::TimeZone::UTC,
         session_idle: time::Duration::minutes(30),
         session_max: time::Duration::hours(12),
         trust_proxy: false,
