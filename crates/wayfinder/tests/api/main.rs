@@ -1,4 +1,7 @@
 //! The one integration test binary: `mod` lines only.
 
+mod cli;
+mod external;
 mod helpers;
 mod sign_in;
+mod smtp;
