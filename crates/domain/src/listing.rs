@@ -1,7 +1,7 @@
 //! Listings, their appointment slots, and kiosk stations (SPEC §1).
 
-use crate::{CategoryId, ProviderId};
 use crate::report::ListingKind;
+use crate::{CategoryId, ProviderId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 

@@ -124,8 +124,11 @@ impl SessionReportRow {
             .ended_at
             .map(|end| (end - self.started_at).whole_seconds().to_string())
             .unwrap_or_default();
-        let information: Vec<String> =
-            self.information.iter().map(|(p, l)| format!("{p} — {l}")).collect();
+        let information: Vec<String> = self
+            .information
+            .iter()
+            .map(|(p, l)| format!("{p} — {l}"))
+            .collect();
         let bookings: Vec<String> = self
             .bookings
             .iter()

@@ -134,7 +134,10 @@ pub trait Store: Send + Sync + 'static {
     async fn has_data(&self) -> StoreResult<bool>;
     /// Streams the report's rows, oldest session first, through a small buffer: the caller's
     /// pace sets the reading pace, so memory stays flat for any number of rows.
-    fn session_report(&self, filter: ReportFilter) -> tokio::sync::mpsc::Receiver<StoreResult<SessionReportRow>>;
+    fn session_report(
+        &self,
+        filter: ReportFilter,
+    ) -> tokio::sync::mpsc::Receiver<StoreResult<SessionReportRow>>;
 
     /// Records a hit on a sliding-window limiter when every rule still allows one, atomically.
     /// Returns `None` when the hit was allowed and recorded, or how long to wait otherwise.

@@ -12,12 +12,11 @@ use crate::audit_chain::{AuditKey, StoredAuditEvent};
 use crate::migrations::{Embedded, migrator};
 use crate::{
     AuditFilter, CategoryWithCount, CodeAttempt, LinkState, Membership, ProviderSummary,
-    QueuedMail, RateRule, SecretKind, SessionRecord, Store, StoreError, StoreResult, Tx,
-    ReportFilter, UserFilter,
+    QueuedMail, RateRule, ReportFilter, SecretKind, SessionRecord, Store, StoreError, StoreResult,
+    Tx, UserFilter,
 };
-use domain::report::SessionReportRow;
-use tokio::sync::mpsc;
 use async_trait::async_trait;
+use domain::report::SessionReportRow;
 use domain::{CategoryId, EmailAddress, PageNumber, Provider, ProviderId, Role, User, UserId};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
@@ -26,6 +25,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool as Pool};
 use std::str::FromStr;
 use time::{Duration, OffsetDateTime};
+use tokio::sync::mpsc;
 
 const MIGRATIONS: Embedded = &[
     (1, "accounts", include_str!("migrations/0001_accounts.sql")),
@@ -289,7 +289,10 @@ impl Store for SqliteStore {
         sessions::has_data(&self.pool).await
     }
 
-    fn session_report(&self, filter: ReportFilter) -> mpsc::Receiver<StoreResult<SessionReportRow>> {
+    fn session_report(
+        &self,
+        filter: ReportFilter,
+    ) -> mpsc::Receiver<StoreResult<SessionReportRow>> {
         sessions::session_report(self.pool.clone(), filter)
     }
 

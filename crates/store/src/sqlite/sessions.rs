@@ -76,7 +76,10 @@ pub(super) async fn insert_station(conn: &mut SqliteConnection, s: &Station) -> 
     Ok(())
 }
 
-pub(super) async fn insert_kiosk_sessions(conn: &mut SqliteConnection, sessions: &[KioskSession]) -> StoreResult<()> {
+pub(super) async fn insert_kiosk_sessions(
+    conn: &mut SqliteConnection,
+    sessions: &[KioskSession],
+) -> StoreResult<()> {
     for chunk in sessions.chunks(ROWS_PER_STATEMENT) {
         let mut query = QueryBuilder::new(
             "INSERT INTO kiosk_sessions (id, station_id, started_at, ended_at, outcome, consented_at,
@@ -98,7 +101,12 @@ pub(super) async fn insert_kiosk_sessions(conn: &mut SqliteConnection, sessions:
 
         let categories: Vec<_> = chunk
             .iter()
-            .flat_map(|s| s.categories.iter().enumerate().map(move |(i, c)| (s.id, i, c)))
+            .flat_map(|s| {
+                s.categories
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, c)| (s.id, i, c))
+            })
             .collect();
         for part in categories.chunks(ROWS_PER_STATEMENT) {
             let mut query = QueryBuilder::new(
@@ -115,7 +123,12 @@ pub(super) async fn insert_kiosk_sessions(conn: &mut SqliteConnection, sessions:
 
         let selections: Vec<_> = chunk
             .iter()
-            .flat_map(|s| s.selections.iter().enumerate().map(move |(i, x)| (s.id, i, x)))
+            .flat_map(|s| {
+                s.selections
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, x)| (s.id, i, x))
+            })
             .collect();
         for part in selections.chunks(ROWS_PER_STATEMENT) {
             let mut query = QueryBuilder::new(
@@ -197,7 +210,10 @@ fn report_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<SessionReportRow> {
     Ok(SessionReportRow {
         session_id: parse_id(&row.try_get::<String, _>("id")?)?,
         started_at: from_micros(row.try_get("started_at")?)?,
-        ended_at: row.try_get::<Option<i64>, _>("ended_at")?.map(from_micros).transpose()?,
+        ended_at: row
+            .try_get::<Option<i64>, _>("ended_at")?
+            .map(from_micros)
+            .transpose()?,
         outcome: row.try_get("outcome")?,
         station: row.try_get("station")?,
         gender: row.try_get("gender")?,
@@ -210,7 +226,10 @@ fn report_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<SessionReportRow> {
     })
 }
 
-pub(super) fn session_report(pool: SqlitePool, filter: ReportFilter) -> mpsc::Receiver<StoreResult<SessionReportRow>> {
+pub(super) fn session_report(
+    pool: SqlitePool,
+    filter: ReportFilter,
+) -> mpsc::Receiver<StoreResult<SessionReportRow>> {
     let (sender, receiver) = mpsc::channel(256);
     tokio::spawn(async move {
         use futures_util::TryStreamExt;

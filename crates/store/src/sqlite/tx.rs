@@ -1,12 +1,12 @@
 //! Write transactions on SQLite.
 
 use super::{micros, parse_id, sessions, tx_directory as dir};
-use domain::listing::{Listing, Slot, Station};
-use domain::report::KioskSession;
 use crate::audit_chain::{AuditKey, StoredAuditEvent};
 use crate::{NewMail, NewSecret, SecretKind, SessionRecord, StoreError, StoreResult, Tx};
 use async_trait::async_trait;
 use domain::audit::NewAuditEvent;
+use domain::listing::{Listing, Slot, Station};
+use domain::report::KioskSession;
 use domain::{Category, CategoryId, Provider, ProviderId, User, UserId};
 use sqlx::{Row, Sqlite, Transaction};
 use time::OffsetDateTime;

@@ -4,9 +4,9 @@
 use crate::AppState;
 use crate::csv_safe::csv_cell;
 use crate::error::{AppError, FieldErrors, Result};
+use domain::User;
 use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::report::SESSION_CSV_HEADER;
-use domain::User;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 use store::ReportFilter;
@@ -42,7 +42,8 @@ fn start_of(day: Date, zone: &TimeZone) -> Result<OffsetDateTime> {
         .to_zoned_datetime(zone.clone())
         .map_err(|e| AppError::Internal(anyhow::anyhow!("time zone: {e}")))?
         .timestamp();
-    OffsetDateTime::from_unix_timestamp(instant.as_second()).map_err(|e| AppError::Internal(e.into()))
+    OffsetDateTime::from_unix_timestamp(instant.as_second())
+        .map_err(|e| AppError::Internal(e.into()))
 }
 
 /// The UTC offset of `zone` at an instant.
@@ -61,14 +62,19 @@ impl ReportQuery {
         let to = parse_day(self.to.as_deref(), "to", &mut errors);
         if let (Some(from), Some(to)) = (from, to) {
             if to < from {
-                errors.insert("to", "The end date must not be before the start date.".into());
+                errors.insert(
+                    "to",
+                    "The end date must not be before the start date.".into(),
+                );
             } else if (to - from).whole_days() > MAX_DAYS {
                 errors.insert("to", "Choose a range of at most ten years.".into());
             }
         }
         match (from, to) {
             (Some(from), Some(to)) if errors.is_empty() => {
-                let until = to.next_day().ok_or_else(|| AppError::field("to", "Choose an earlier end date."))?;
+                let until = to
+                    .next_day()
+                    .ok_or_else(|| AppError::field("to", "Choose an earlier end date."))?;
                 Ok((start_of(from, zone)?, start_of(until, zone)?))
             }
             _ => Err(AppError::Validation(errors)),
@@ -78,17 +84,36 @@ impl ReportQuery {
 
 /// Checks access and the range, then streams `sessions.csv` in chunks; the download is audited
 /// when the last row has gone out (or the client went away).
-pub async fn sessions_csv(state: &AppState, user: &User, query: &ReportQuery) -> Result<mpsc::Receiver<Vec<u8>>> {
+pub async fn sessions_csv(
+    state: &AppState,
+    user: &User,
+    query: &ReportQuery,
+) -> Result<mpsc::Receiver<Vec<u8>>> {
     if !user.may_download_reports() {
         return Err(crate::service::denied(state, user, "reports").await);
     }
     let (from, until) = query.range(&state.config.timezone)?;
-    let filter = ReportFilter { from, until, member_of: (!user.is_admin()).then_some(user.id) };
+    let filter = ReportFilter {
+        from,
+        until,
+        member_of: (!user.is_admin()).then_some(user.id),
+    };
     let rows = state.store.session_report(filter);
     let (sender, chunks) = mpsc::channel(4);
-    let event = NewAuditEvent::new(state.now(), Actor::User { id: user.id, email: user.email.clone() }, Action::ReportDownloaded)
-        .target("report", "sessions.csv", "sessions.csv");
-    let scope = if user.is_admin() { "all" } else { "own providers" };
+    let event = NewAuditEvent::new(
+        state.now(),
+        Actor::User {
+            id: user.id,
+            email: user.email.clone(),
+        },
+        Action::ReportDownloaded,
+    )
+    .target("report", "sessions.csv", "sessions.csv");
+    let scope = if user.is_admin() {
+        "all"
+    } else {
+        "own providers"
+    };
     let (state, query) = (state.clone(), query.clone());
     tokio::spawn(async move {
         let (count, outcome) = write_rows(&state, rows, &sender).await;
@@ -128,7 +153,10 @@ async fn write_rows(
         };
         let offset = offset_at(&zone, row.started_at);
         let cells = row.cells(offset);
-        if writer.write_record(cells.iter().map(|c| csv_cell(c).into_owned())).is_err() {
+        if writer
+            .write_record(cells.iter().map(|c| csv_cell(c).into_owned()))
+            .is_err()
+        {
             return (count, "failed");
         }
         count += 1;

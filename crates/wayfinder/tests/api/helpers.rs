@@ -20,9 +20,10 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub mail: Memory,
-    /// Kept alive for the database file and the outbox.
-    _dir: tempfile::TempDir,
+    /// The data directory: the database file and the outbox.
+    pub dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// A fixed, round start time, so that tests read easily.
@@ -47,7 +48,7 @@ impl TestApp {
             .expect("state");
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let server_state = state.clone();
-        tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             wayfinder::startup::serve(server_state, listener, transport, async {
                 let _ = stopped.await;
             })
@@ -59,8 +60,9 @@ impl TestApp {
             state,
             clock,
             mail: Memory::default(),
-            _dir: dir,
+            dir,
             shutdown: Some(shutdown),
+            server: Some(server),
         }
     }
 
@@ -68,6 +70,16 @@ impl TestApp {
         let mut app = Self::spawn_with_transport(Arc::new(memory.clone())).await;
         app.mail = memory;
         app
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task");
+        }
     }
 
     pub fn clock_now(&self) -> OffsetDateTime {

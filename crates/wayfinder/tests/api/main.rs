@@ -1,8 +1,10 @@
 //! The one integration test binary: `mod` lines only.
 
 mod audit;
+mod cli;
 mod client;
 mod dashboard;
+mod external;
 mod helpers;
 mod permissions;
 mod providers;
@@ -10,4 +12,5 @@ mod security;
 mod sessions;
 mod setup;
 mod sign_in;
+mod smtp;
 mod users;

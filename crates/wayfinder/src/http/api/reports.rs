@@ -20,12 +20,18 @@ pub fn router() -> Router<AppState> {
 /// A streamed `text/csv` attachment: each chunk goes out as soon as it is written.
 pub fn csv_attachment(chunks: mpsc::Receiver<Vec<u8>>) -> Response {
     let stream = futures_util::stream::unfold(chunks, |mut chunks| async move {
-        chunks.recv().await.map(|chunk| (Ok::<_, std::io::Error>(chunk), chunks))
+        chunks
+            .recv()
+            .await
+            .map(|chunk| (Ok::<_, std::io::Error>(chunk), chunks))
     });
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"sessions.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"sessions.csv\"",
+            ),
         ],
         Body::from_stream(stream),
     )

@@ -11,9 +11,7 @@ use axum::routing::get;
 use store::ProviderSummary;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-
+    Router::new().route("/", get(home))
 }
 
 #[derive(Template)]

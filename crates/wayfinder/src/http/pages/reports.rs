@@ -44,14 +44,21 @@ fn day(t: time::OffsetDateTime) -> String {
 
 async fn page(State(state): State<AppState>, current: CurrentUser) -> Result<Response, PageError> {
     if !current.user.may_download_reports() {
-        return Err(PageError(crate::service::denied(&state, &current.user, "/reports").await));
+        return Err(PageError(
+            crate::service::denied(&state, &current.user, "/reports").await,
+        ));
     }
     let today = state.now();
     let page = ReportsPage {
         nav: Nav::new(&current, "/reports"),
         from: day(today - Duration::days(30)),
         to: day(today),
-        timezone: state.config.timezone.iana_name().unwrap_or("UTC").to_owned(),
+        timezone: state
+            .config
+            .timezone
+            .iana_name()
+            .unwrap_or("UTC")
+            .to_owned(),
         scoped: !current.user.is_admin(),
         error: None,
     };
@@ -70,7 +77,12 @@ async fn download(
                 nav: Nav::new(&current, "/reports"),
                 from: query.from.clone().unwrap_or_default(),
                 to: query.to.clone().unwrap_or_default(),
-                timezone: state.config.timezone.iana_name().unwrap_or("UTC").to_owned(),
+                timezone: state
+                    .config
+                    .timezone
+                    .iana_name()
+                    .unwrap_or("UTC")
+                    .to_owned(),
                 scoped: !current.user.is_admin(),
                 error: Some(error),
             };
