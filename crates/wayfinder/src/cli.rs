@@ -25,6 +25,17 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Fills an empty database with realistic demo data.
+    Demo {
+        /// How many kiosk sessions to generate over the last 90 days.
+        #[arg(long, default_value_t = 2000)]
+        sessions: usize,
+        /// Seed of the random generator, for a repeatable world.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Works with the audit log.
     Audit {
         #[command(subcommand)]

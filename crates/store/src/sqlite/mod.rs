@@ -34,6 +34,7 @@ const MIGRATIONS: Embedded = &[
         "directory",
         include_str!("migrations/0002_directory.sql"),
     ),
+    (3, "sessions", include_str!("migrations/0003_sessions.sql")),
 ];
 
 pub(crate) struct SqliteStore {
