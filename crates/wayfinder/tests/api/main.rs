@@ -1,6 +1,7 @@
 //! The one integration test binary: `mod` lines only.
 
 mod audit;
+mod browser;
 mod cli;
 mod client;
 mod dashboard;
