@@ -63,6 +63,8 @@ pub enum Action {
     CategoryDeleted,
     AccessDenied,
     AuditExported,
+    ReportDownloaded,
+    DemoLoaded,
 }
 
 impl Action {
@@ -91,11 +93,13 @@ impl Action {
             Action::CategoryDeleted => "category.deleted",
             Action::AccessDenied => "access.denied",
             Action::AuditExported => "audit.exported",
+            Action::ReportDownloaded => "report.downloaded",
+            Action::DemoLoaded => "demo.loaded",
         }
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -119,6 +123,8 @@ impl Action {
         Action::CategoryDeleted,
         Action::AccessDenied,
         Action::AuditExported,
+        Action::ReportDownloaded,
+        Action::DemoLoaded,
     ];
 }
 

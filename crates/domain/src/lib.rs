@@ -3,8 +3,10 @@
 pub mod audit;
 pub mod email;
 pub mod ids;
+pub mod listing;
 pub mod paging;
 pub mod provider;
+pub mod report;
 pub mod text;
 pub mod user;
 

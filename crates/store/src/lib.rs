@@ -13,6 +13,8 @@ mod sqlite;
 
 use async_trait::async_trait;
 use domain::audit::NewAuditEvent;
+use domain::listing::{Listing, Slot, Station};
+use domain::report::{KioskSession, SessionReportRow};
 use domain::{Category, CategoryId, EmailAddress, PageNumber, Provider, ProviderId, User, UserId};
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
@@ -140,6 +142,15 @@ pub trait Store: Send + Sync + 'static {
     /// Every matching audit event, oldest first, for the CSV export.
     async fn audit_matching(&self, filter: &AuditFilter) -> StoreResult<Vec<StoredAuditEvent>>;
 
+    /// Whether the database holds any account, provider or session (`demo` needs it empty).
+    async fn has_data(&self) -> StoreResult<bool>;
+    /// Streams the report's rows, oldest session first, through a small buffer: the caller's
+    /// pace sets the reading pace, so memory stays flat for any number of rows.
+    fn session_report(
+        &self,
+        filter: ReportFilter,
+    ) -> tokio::sync::mpsc::Receiver<StoreResult<SessionReportRow>>;
+
     /// Records a hit on a sliding-window limiter when every rule still allows one, atomically.
     /// Returns `None` when the hit was allowed and recorded, or how long to wait otherwise.
     async fn rate_limit_hit(
@@ -244,6 +255,11 @@ pub trait Tx: Send {
     ) -> StoreResult<()>;
 
     async fn insert_category(&mut self, category: &Category) -> StoreResult<()>;
+    async fn insert_listing(&mut self, listing: &Listing) -> StoreResult<()>;
+    async fn insert_slots(&mut self, slots: &[Slot]) -> StoreResult<()>;
+    async fn insert_station(&mut self, station: &Station) -> StoreResult<()>;
+    /// Records finished kiosk sessions with their categories and selections, in bulk.
+    async fn insert_kiosk_sessions(&mut self, sessions: &[KioskSession]) -> StoreResult<()>;
     async fn update_category(&mut self, category: &Category) -> StoreResult<()>;
     /// Deletes the category and its links to listings; returns how many listings lost it.
     async fn delete_category(&mut self, id: CategoryId) -> StoreResult<Option<i64>>;

@@ -141,3 +141,14 @@ pub struct AuditFilter {
     /// Exclusive.
     pub until: Option<OffsetDateTime>,
 }
+
+/// Which sessions a report holds.
+#[derive(Debug, Clone)]
+pub struct ReportFilter {
+    /// Sessions started at or after this…
+    pub from: OffsetDateTime,
+    /// …and before this.
+    pub until: OffsetDateTime,
+    /// Only sessions with a selection of this user's providers, and only those selections.
+    pub member_of: Option<UserId>,
+}

@@ -25,6 +25,17 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Fills an empty database with realistic demo data.
+    Demo {
+        /// How many kiosk sessions to generate over the last 90 days.
+        #[arg(long, default_value_t = 2000)]
+        sessions: usize,
+        /// Seed of the random generator, for a repeatable world.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Works with the audit log.
     Audit {
         #[command(subcommand)]
@@ -82,6 +93,10 @@ pub struct SiteArgs {
     /// `file:<dir>` (default `file:<data-dir>/outbox`), or an `smtp://` / `smtps://` URL.
     #[arg(long, env = "WAYFINDER_MAIL", hide_env_values = true)]
     pub mail: Option<SecretString>,
+    /// The time zone of report date ranges and report times (an IANA name such as
+    /// `Australia/Sydney`).
+    #[arg(long, env = "WAYFINDER_TIMEZONE", default_value = "UTC")]
+    pub timezone: String,
     /// The sender of every message.
     #[arg(
         long,

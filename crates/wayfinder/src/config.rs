@@ -30,6 +30,8 @@ pub struct Config {
     pub secret_key: Option<SecretString>,
     pub mail: MailSetting,
     pub mail_from: lettre::message::Mailbox,
+    /// Report date ranges are whole days here, and report times are shown here.
+    pub timezone: jiff::tz::TimeZone,
     pub session_idle: Duration,
     pub session_max: Duration,
     pub trust_proxy: bool,
@@ -86,6 +88,8 @@ impl Config {
                 .mail_from
                 .parse()
                 .with_context(|| format!("invalid sender address {:?}", site.mail_from))?,
+            timezone: jiff::tz::TimeZone::get(&site.timezone)
+                .with_context(|| format!("unknown time zone {:?}", site.timezone))?,
             session_idle: Duration::minutes(30),
             session_max: Duration::hours(12),
             trust_proxy: false,

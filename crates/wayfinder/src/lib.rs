@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod csv_safe;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod mail;

@@ -96,16 +96,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Demo {
+            sessions,
+            seed,
+            storage,
+        } => {
+            let state = build_state(offline_config(&storage)?, Arc::new(SystemClock)).await?;
+            let started = std::time::Instant::now();
+            let count = crate::demo::run(&state, sessions, seed).await?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!("demo data loaded: {count} kiosk sessions in {seconds:.1} s");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit {
             command: AuditCommand::Verify { storage },
         } => {
-            let site = crate::cli::SiteArgs {
-                base_url: None,
-                mail: None,
-                mail_from: "wayfinder@localhost".into(),
-            };
-            let config = Config::resolve(&storage, &site, default_listen())?;
-            let state = build_state(config, Arc::new(SystemClock)).await?;
+            let state = build_state(offline_config(&storage)?, Arc::new(SystemClock)).await?;
             match store::audit_chain::verify(state.store.as_ref()).await? {
                 Ok(count) => {
                     println!("audit chain intact: {count} events");
@@ -118,6 +124,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// The configuration of a command that serves nothing and sends no mail.
+fn offline_config(storage: &crate::cli::StorageArgs) -> anyhow::Result<Config> {
+    let site = crate::cli::SiteArgs {
+        base_url: None,
+        mail: None,
+        mail_from: "wayfinder@localhost".into(),
+        timezone: "UTC".into(),
+    };
+    Config::resolve(storage, &site, default_listen())
 }
 
 fn default_listen() -> SocketAddr {

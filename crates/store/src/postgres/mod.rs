@@ -5,7 +5,9 @@
 //! in its transaction (the audit head row, an advisory lock per rate-limit bucket).
 
 mod directory;
+mod queue;
 mod rows;
+mod sessions;
 mod tx;
 mod tx_directory;
 
@@ -14,14 +16,17 @@ use crate::decode::{EXPIRED_SECRET_KEPT, LONGEST_RATE_WINDOW};
 use crate::migrations::{Embedded, migrator};
 use crate::{
     AuditFilter, CategoryWithCount, CodeAttempt, LinkState, Membership, ProviderSummary,
-    QueuedMail, RateRule, SessionRecord, Store, StoreError, StoreResult, Tx, UserFilter,
+    QueuedMail, RateRule, ReportFilter, SessionRecord, Store, StoreError, StoreResult, Tx,
+    UserFilter,
 };
 use async_trait::async_trait;
+use domain::report::SessionReportRow;
 use domain::{CategoryId, EmailAddress, PageNumber, Provider, ProviderId, User, UserId};
 use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use time::{Duration, OffsetDateTime};
+use tokio::sync::mpsc;
 
 const MIGRATIONS: Embedded = &[
     (1, "accounts", include_str!("migrations/0001_accounts.sql")),
@@ -30,6 +35,7 @@ const MIGRATIONS: Embedded = &[
         "directory",
         include_str!("migrations/0002_directory.sql"),
     ),
+    (3, "sessions", include_str!("migrations/0003_sessions.sql")),
 ];
 
 /// Connections each instance keeps at most; the server's `max_connections` must cover all
@@ -209,44 +215,24 @@ impl Store for PostgresStore {
         directory::audit_matching(&self.pool, filter).await
     }
 
+    async fn has_data(&self) -> StoreResult<bool> {
+        sessions::has_data(&self.pool).await
+    }
+
+    fn session_report(
+        &self,
+        filter: ReportFilter,
+    ) -> mpsc::Receiver<StoreResult<SessionReportRow>> {
+        sessions::session_report(self.pool.clone(), filter)
+    }
+
     async fn rate_limit_hit(
         &self,
         bucket: &str,
         now: OffsetDateTime,
         rules: &[RateRule],
     ) -> StoreResult<Option<Duration>> {
-        let mut tx = self.pool.begin().await?;
-        // One bucket's check-then-insert runs alone, whichever instance does it.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind(bucket)
-            .execute(&mut *tx)
-            .await?;
-        let mut wait = Duration::ZERO;
-        for rule in rules {
-            // The hit that must leave the window before another is allowed.
-            let blocking: Option<OffsetDateTime> = sqlx::query_scalar(
-                "SELECT at FROM rate_limit_hits WHERE bucket = $1 AND at > $2
-                 ORDER BY at DESC LIMIT 1 OFFSET $3",
-            )
-            .bind(bucket)
-            .bind(now - rule.window)
-            .bind(rule.max - 1)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(at) = blocking {
-                wait = wait.max(at + rule.window - now);
-            }
-        }
-        if wait > Duration::ZERO {
-            return Ok(Some(wait));
-        }
-        sqlx::query("INSERT INTO rate_limit_hits (bucket, at) VALUES ($1, $2)")
-            .bind(bucket)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(None)
+        queue::rate_limit_hit(&self.pool, bucket, now, rules).await
     }
 
     async fn count_code_attempt(
@@ -334,41 +320,11 @@ impl Store for PostgresStore {
         lease_until: OffsetDateTime,
         limit: i64,
     ) -> StoreResult<Vec<QueuedMail>> {
-        // SKIP LOCKED: two workers claiming at once take different messages; a row another
-        // worker has just leased fails the re-checked lease condition and is left out.
-        // Handed out oldest first, as SQLite does.
-        sqlx::query(
-            "WITH claimed AS (
-               UPDATE mail_queue SET locked_until = $1, attempts = attempts + 1
-               WHERE id IN (SELECT id FROM mail_queue
-                            WHERE sent_at IS NULL AND next_attempt_at <= $2
-                              AND (locked_until IS NULL OR locked_until <= $2)
-                            ORDER BY created_at LIMIT $3
-                            FOR UPDATE SKIP LOCKED)
-               RETURNING id, recipient, subject, body_sealed, attempts, created_at)
-             SELECT id, recipient, subject, body_sealed, attempts FROM claimed
-             ORDER BY created_at",
-        )
-        .bind(lease_until)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::queued_mail)
-        .collect()
+        queue::claim_mail(&self.pool, now, lease_until, limit).await
     }
 
     async fn mail_sent(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE mail_queue SET sent_at = $1, body_sealed = NULL, locked_until = NULL,
-             last_error = NULL WHERE id = $2",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        queue::mail_sent(&self.pool, id, now).await
     }
 
     async fn mail_failed(
@@ -377,16 +333,7 @@ impl Store for PostgresStore {
         next_attempt_at: OffsetDateTime,
         error: &str,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE mail_queue SET next_attempt_at = $1, locked_until = NULL, last_error = $2
-             WHERE id = $3",
-        )
-        .bind(next_attempt_at)
-        .bind(error)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        queue::mail_failed(&self.pool, id, next_attempt_at, error).await
     }
 
     async fn sweep(&self, now: OffsetDateTime) -> StoreResult<()> {

@@ -1,10 +1,12 @@
 //! Write transactions on PostgreSQL.
 
-use super::tx_directory as dir;
+use super::{sessions, tx_directory as dir};
 use crate::audit_chain::{AuditKey, StoredAuditEvent};
 use crate::{NewMail, NewSecret, SecretKind, SessionRecord, StoreResult, Tx, decode};
 use async_trait::async_trait;
 use domain::audit::NewAuditEvent;
+use domain::listing::{Listing, Slot, Station};
+use domain::report::KioskSession;
 use domain::{Category, CategoryId, Provider, ProviderId, User, UserId};
 use sqlx::{Postgres, Row, Transaction};
 use time::OffsetDateTime;
@@ -123,6 +125,22 @@ impl Tx for PostgresTx {
 
     async fn delete_category(&mut self, id: CategoryId) -> StoreResult<Option<i64>> {
         dir::delete_category(&mut self.tx, id).await
+    }
+
+    async fn insert_listing(&mut self, listing: &Listing) -> StoreResult<()> {
+        sessions::insert_listing(&mut self.tx, listing).await
+    }
+
+    async fn insert_slots(&mut self, slots: &[Slot]) -> StoreResult<()> {
+        sessions::insert_slots(&mut self.tx, slots).await
+    }
+
+    async fn insert_station(&mut self, station: &Station) -> StoreResult<()> {
+        sessions::insert_station(&mut self.tx, station).await
+    }
+
+    async fn insert_kiosk_sessions(&mut self, sessions: &[KioskSession]) -> StoreResult<()> {
+        sessions::insert_kiosk_sessions(&mut self.tx, sessions).await
     }
 
     async fn put_secret(&mut self, secret: &NewSecret) -> StoreResult<()> {

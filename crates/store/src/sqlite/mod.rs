@@ -4,6 +4,7 @@
 //! chain head, rate limits) is atomic against every other writer, in this process or another.
 
 mod directory;
+mod sessions;
 mod tx;
 mod tx_directory;
 
@@ -12,9 +13,11 @@ use crate::decode::{self, EXPIRED_SECRET_KEPT, LONGEST_RATE_WINDOW};
 use crate::migrations::{Embedded, migrator};
 use crate::{
     AuditFilter, CategoryWithCount, CodeAttempt, LinkState, Membership, ProviderSummary,
-    QueuedMail, RateRule, SessionRecord, Store, StoreError, StoreResult, Tx, UserFilter,
+    QueuedMail, RateRule, ReportFilter, SessionRecord, Store, StoreError, StoreResult, Tx,
+    UserFilter,
 };
 use async_trait::async_trait;
+use domain::report::SessionReportRow;
 use domain::{CategoryId, EmailAddress, PageNumber, Provider, ProviderId, User, UserId};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
@@ -23,6 +26,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool as Pool};
 use std::str::FromStr;
 use time::{Duration, OffsetDateTime};
+use tokio::sync::mpsc;
 
 const MIGRATIONS: Embedded = &[
     (1, "accounts", include_str!("migrations/0001_accounts.sql")),
@@ -31,6 +35,7 @@ const MIGRATIONS: Embedded = &[
         "directory",
         include_str!("migrations/0002_directory.sql"),
     ),
+    (3, "sessions", include_str!("migrations/0003_sessions.sql")),
 ];
 
 pub(crate) struct SqliteStore {
@@ -285,6 +290,17 @@ impl Store for SqliteStore {
 
     async fn audit_matching(&self, filter: &AuditFilter) -> StoreResult<Vec<StoredAuditEvent>> {
         directory::audit_matching(&self.pool, filter).await
+    }
+
+    async fn has_data(&self) -> StoreResult<bool> {
+        sessions::has_data(&self.pool).await
+    }
+
+    fn session_report(
+        &self,
+        filter: ReportFilter,
+    ) -> mpsc::Receiver<StoreResult<SessionReportRow>> {
+        sessions::session_report(self.pool.clone(), filter)
     }
 
     async fn rate_limit_hit(

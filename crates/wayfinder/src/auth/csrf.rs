@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::http::pages::PageError;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -25,6 +25,21 @@ fn refuse(api: bool, why: &str) -> Response {
     }
 }
 
+/// The request's `Origin`. Pages sent with `Referrer-Policy: no-referrer` (the sign-in pages)
+/// make browsers send `Origin: null` on their own form posts; the browser's `Sec-Fetch-Site`,
+/// which no page can set, then tells whether the post came from one of our pages.
+fn request_origin<'a>(headers: &'a HeaderMap, ours: &'a str) -> Option<&'a str> {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())?;
+    let same_origin = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"same-origin");
+    Some(if origin == "null" && same_origin {
+        ours
+    } else {
+        origin
+    })
+}
+
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
@@ -33,10 +48,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let api = request.uri().path().starts_with("/api/");
-    let origin = request
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok());
+    let origin = request_origin(request.headers(), &state.config.origin);
     if origin.is_some_and(|o| o != state.config.origin) {
         return refuse(api, "foreign Origin");
     }

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod categories;
 pub mod providers;
 pub mod rate_limit;
+pub mod reports;
 pub mod setup;
 pub mod sign_in;
 pub mod users;

@@ -21,11 +21,12 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub mail: Memory,
-    /// Kept alive for the database file, the secret key and the outbox.
-    dir: tempfile::TempDir,
+    /// The data directory: the database file (SQLite), the secret key and the outbox.
+    pub dir: tempfile::TempDir,
     /// Shared with siblings; the database goes when the last of them does.
     pub database: Arc<TestDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// A fixed, round start time, so that tests read easily.
@@ -89,7 +90,7 @@ impl TestApp {
             .expect("state");
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let server_state = state.clone();
-        tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             wayfinder::startup::serve(server_state, listener, transport, async {
                 let _ = stopped.await;
             })
@@ -104,6 +105,7 @@ impl TestApp {
             dir,
             database,
             shutdown: Some(shutdown),
+            server: Some(server),
         }
     }
 
@@ -111,6 +113,16 @@ impl TestApp {
         let mut app = Self::spawn_with_transport(Arc::new(memory.clone())).await;
         app.mail = memory;
         app
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task");
+        }
     }
 
     pub fn clock_now(&self) -> OffsetDateTime {
@@ -266,6 +278,7 @@ pub fn test_config(address: &str, dir: &std::path::Path) -> Config {
         mail_from: "Wayfinder <wayfinder@example.org>"
             .parse()
             .expect("mailbox"),
+        timezone: jiff::tz::TimeZone::UTC,
         session_idle: time::Duration::minutes(30),
         session_max: time::Duration::hours(12),
         trust_proxy: false,

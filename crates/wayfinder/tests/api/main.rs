@@ -1,8 +1,11 @@
 //! The one integration test binary: `mod` lines only.
 
 mod audit;
+mod browser;
+mod cli;
 mod client;
 mod dashboard;
+mod external;
 mod helpers;
 mod multi_instance;
 mod permissions;
@@ -11,5 +14,6 @@ mod security;
 mod sessions;
 mod setup;
 mod sign_in;
+mod smtp;
 mod store_contract;
 mod users;

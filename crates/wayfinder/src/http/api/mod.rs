@@ -5,6 +5,7 @@ mod auth;
 mod categories;
 mod openapi;
 mod providers;
+pub mod reports;
 pub mod users;
 pub mod views;
 
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(providers::router())
         .merge(categories::router())
         .merge(audit::router())
+        .merge(reports::router())
         .merge(openapi::router())
 }
 

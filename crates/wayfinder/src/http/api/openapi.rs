@@ -21,7 +21,7 @@ use utoipa::OpenApi;
         super::providers::set_fallback,
         super::categories::list, super::categories::create, super::categories::show,
         super::categories::update, super::categories::remove,
-        super::audit::list, super::audit::export,
+        super::audit::list, super::audit::export, super::reports::sessions_csv,
     ),
     components(schemas(
         UserView, ProviderView, CategoryView, AuditEventView, Paged<UserView>,

@@ -3,7 +3,6 @@
 use super::{Nav, PageError, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::AppError;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -12,9 +11,7 @@ use axum::routing::get;
 use store::ProviderSummary;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/reports", get(reports))
+    Router::new().route("/", get(home))
 }
 
 #[derive(Template)]
@@ -26,13 +23,6 @@ struct HomePage {
     providers: Vec<ProviderSummary>,
     /// Name and email of each administrator, for a User who has no provider yet.
     admins: Vec<(String, String)>,
-}
-
-#[derive(Template)]
-#[template(path = "pages/section.html")]
-struct SectionPage {
-    nav: Nav,
-    title: &'static str,
 }
 
 async fn overview(
@@ -64,28 +54,4 @@ async fn overview(
 
 async fn home(State(state): State<AppState>, current: CurrentUser) -> Result<Response, PageError> {
     overview(&state, &current, "/").await
-}
-
-fn section(
-    current: &CurrentUser,
-    allowed: bool,
-    href: &'static str,
-    title: &'static str,
-) -> Result<Response, PageError> {
-    if !allowed {
-        return Err(PageError(AppError::Forbidden));
-    }
-    Ok(render(&SectionPage {
-        nav: Nav::new(current, href),
-        title,
-    }))
-}
-
-async fn reports(current: CurrentUser) -> Result<Response, PageError> {
-    section(
-        &current,
-        current.user.may_download_reports(),
-        "/reports",
-        "Reports",
-    )
 }

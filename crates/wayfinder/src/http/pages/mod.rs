@@ -4,6 +4,7 @@ mod audit;
 mod categories;
 mod dashboard;
 mod providers;
+mod reports;
 mod setup;
 mod sign_in;
 mod users;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(providers::router())
         .merge(categories::router())
         .merge(audit::router())
+        .merge(reports::router())
 }
 
 /// An error shown to a person as a page.

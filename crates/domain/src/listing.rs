@@ -1,0 +1,46 @@
+//! Listings, their appointment slots, and kiosk stations (SPEC §1).
+
+use crate::report::ListingKind;
+use crate::{CategoryId, ProviderId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A service a provider offers, with the filters that decide who sees it at the kiosk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub id: Uuid,
+    pub provider_id: ProviderId,
+    pub kind: ListingKind,
+    pub name: String,
+    pub description: String,
+    pub eligibility_notes: String,
+    /// `any`, `male` or `female`.
+    pub gender: String,
+    pub min_age: Option<i64>,
+    pub max_age: Option<i64>,
+    /// `any`, `aboriginal_or_torres_strait_islander` or `non_indigenous`.
+    pub indigenous: String,
+    pub category_ids: Vec<CategoryId>,
+    pub created_at: OffsetDateTime,
+}
+
+/// An appointment time of a booking listing; one client at most.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub id: Uuid,
+    pub listing_id: Uuid,
+    pub starts_at: OffsetDateTime,
+    pub duration_minutes: i64,
+    pub booked_by_session: Option<Uuid>,
+    pub created_at: OffsetDateTime,
+}
+
+/// A kiosk access link; the token is stored only as a keyed hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Station {
+    pub id: Uuid,
+    pub name: String,
+    pub token_hash: Vec<u8>,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}

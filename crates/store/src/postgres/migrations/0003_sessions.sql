@@ -1,0 +1,70 @@
+-- Kiosk stations, appointment slots, and the recorded kiosk sessions (the session data).
+-- A session keeps the names it showed (categories, providers, listings, slot times), so that
+-- reports stay true after a listing or provider is renamed or deleted.
+
+CREATE TABLE stations (
+    id uuid PRIMARY KEY,
+    name text NOT NULL,
+    token_hash bytea NOT NULL,
+    revoked_at timestamptz,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    CONSTRAINT stations_name_length CHECK (length(name) BETWEEN 1 AND 100)
+);
+CREATE UNIQUE INDEX stations_token_key ON stations (token_hash);
+
+CREATE TABLE kiosk_sessions (
+    id uuid PRIMARY KEY,
+    station_id uuid NOT NULL REFERENCES stations (id),
+    started_at timestamptz NOT NULL,
+    ended_at timestamptz,
+    outcome text,
+    consented_at timestamptz,
+    gender text,
+    age integer,
+    indigenous_status text,
+    -- Encrypted (AES-256-GCM); only with a booking, erased after the appointment.
+    client_name_sealed bytea,
+    CONSTRAINT kiosk_sessions_outcome_known CHECK (
+        outcome IS NULL OR outcome IN ('completed', 'cancelled', 'abandoned')
+    ),
+    CONSTRAINT kiosk_sessions_age_range CHECK (age IS NULL OR age BETWEEN 0 AND 130)
+);
+CREATE INDEX kiosk_sessions_started ON kiosk_sessions (started_at);
+
+CREATE TABLE slots (
+    id uuid PRIMARY KEY,
+    listing_id uuid NOT NULL REFERENCES listings (id) ON DELETE CASCADE,
+    starts_at timestamptz NOT NULL,
+    duration_minutes integer NOT NULL,
+    -- One client per slot.
+    booked_by_session uuid REFERENCES kiosk_sessions (id) ON DELETE SET NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    CONSTRAINT slots_duration_range CHECK (duration_minutes BETWEEN 5 AND 480)
+);
+CREATE INDEX slots_listing ON slots (listing_id, starts_at);
+
+CREATE TABLE kiosk_session_categories (
+    session_id uuid NOT NULL REFERENCES kiosk_sessions (id) ON DELETE CASCADE,
+    position integer NOT NULL,
+    category_id uuid REFERENCES categories (id) ON DELETE SET NULL,
+    name text NOT NULL,
+    CONSTRAINT kiosk_session_categories_pkey PRIMARY KEY (session_id, position)
+);
+
+CREATE TABLE kiosk_selections (
+    session_id uuid NOT NULL REFERENCES kiosk_sessions (id) ON DELETE CASCADE,
+    position integer NOT NULL,
+    listing_id uuid REFERENCES listings (id) ON DELETE SET NULL,
+    provider_id uuid REFERENCES providers (id) ON DELETE SET NULL,
+    provider_name text NOT NULL,
+    listing_name text NOT NULL,
+    kind text NOT NULL,
+    slot_id uuid REFERENCES slots (id) ON DELETE SET NULL,
+    slot_starts_at timestamptz,
+    is_fallback boolean NOT NULL DEFAULT false,
+    CONSTRAINT kiosk_selections_pkey PRIMARY KEY (session_id, position),
+    CONSTRAINT kiosk_selections_kind_known CHECK (kind IN ('information', 'booking'))
+);
+CREATE INDEX kiosk_selections_provider ON kiosk_selections (provider_id, session_id);
