@@ -3,6 +3,7 @@
 
 mod accounts;
 mod mail_and_audit;
+mod reports;
 mod secrets;
 mod sessions_and_limits;
 
