@@ -1,7 +1,8 @@
 //! Helpers for tests that drive programs outside the test process: free ports, bounded waits,
-//! the `sqlite3` CLI, mail files as received, and byte scans of files for leaked secrets.
+//! the `sqlite3` and `psql` CLIs, mail files as received, and byte scans of files for leaked
+//! secrets.
 
-use crate::helpers::secrets_in;
+use crate::helpers::{TestApp, TestDatabase, secrets_in};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use wayfinder::mail::transport::Outgoing;
@@ -52,6 +53,62 @@ pub fn sqlite3_ok(db: &Path, sql: &str) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Runs `sql` on the test's database with its backend's CLI (`sqlite3`, or `psql` when the run
+/// uses PostgreSQL), which must succeed; returns its trimmed output, fields separated by `|`.
+/// Write the SQL so that both dialects read it alike (booleans as `CAST(… AS INTEGER)`).
+pub fn database_sql_ok(database: &TestDatabase, sql: &str) -> String {
+    let Some(url) = database.postgres_url() else {
+        let file = database
+            .url
+            .strip_prefix("sqlite://")
+            .expect("a SQLite URL");
+        return sqlite3_ok(Path::new(file), sql);
+    };
+    let output = std::process::Command::new("psql")
+        .args([
+            "-X",
+            "-A",
+            "-t",
+            "-q",
+            "-F",
+            "|",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            sql,
+        ])
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run psql ({error})"));
+    assert!(
+        output.status.success(),
+        "psql failed on {sql:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// The files that hold the app's data, for byte scans: those of its data directory (the SQLite
+/// database among them) except the outbox; on PostgreSQL, also a plain dump of the database's
+/// rows, written there now.
+pub fn database_files(app: &TestApp) -> Vec<PathBuf> {
+    if let Some(url) = app.database.postgres_url() {
+        let dump = app.dir.path().join("postgres-rows.sql");
+        let output = std::process::Command::new("pg_dump")
+            .args(["--data-only", "--no-owner", "-d", url, "-f"])
+            .arg(&dump)
+            .output()
+            .unwrap_or_else(|error| panic!("cannot run pg_dump ({error})"));
+        assert!(
+            output.status.success(),
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    files_under(app.dir.path(), &["outbox"])
 }
 
 /// A message as a mail server or the outbox received it (RFC 5322 text).

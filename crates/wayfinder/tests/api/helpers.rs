@@ -323,6 +323,11 @@ impl TestDatabase {
     pub fn is_postgres(&self) -> bool {
         self.postgres.is_some()
     }
+
+    /// The URL of this test's PostgreSQL database, if the run uses PostgreSQL.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.is_postgres().then_some(self.url.as_str())
+    }
 }
 
 impl Drop for TestDatabase {

@@ -2,7 +2,8 @@
 //! (SPEC §10).
 
 use crate::external::{
-    RawMail, Secret, eml_files, eventually, files_under, free_port, leaks, port_is_open, sqlite3_ok,
+    RawMail, Secret, database_files, database_sql_ok, eml_files, eventually, files_under,
+    free_port, leaks, port_is_open,
 };
 use crate::helpers::TestApp;
 use async_trait::async_trait;
@@ -119,15 +120,12 @@ async fn create_account(app: &TestApp, email: &str) -> User {
     user
 }
 
-fn database(app: &TestApp) -> PathBuf {
-    app.dir.path().join("wayfinder.db")
-}
-
 /// `attempts|failed|body erased|sent` of the only queued message.
 fn queue_row(app: &TestApp) -> String {
-    sqlite3_ok(
-        &database(app),
-        "SELECT attempts, last_error IS NOT NULL, body_sealed IS NULL, sent_at IS NOT NULL
+    database_sql_ok(
+        &app.database,
+        "SELECT attempts, CAST(last_error IS NOT NULL AS INTEGER),
+           CAST(body_sealed IS NULL AS INTEGER), CAST(sent_at IS NOT NULL AS INTEGER)
          FROM mail_queue",
     )
 }
@@ -207,8 +205,8 @@ async fn queued_mail_holds_no_secret_in_clear_before_or_after_delivery() {
     let app = TestApp::spawn_with_transport(gate.clone()).await;
     create_account(&app, "ann@example.org").await;
     wait_for_failed_attempt(&app).await;
-    let database_files = files_under(app.dir.path(), &["outbox"]);
-    let before: Vec<(PathBuf, Vec<u8>)> = database_files
+    let files_before = database_files(&app);
+    let before: Vec<(PathBuf, Vec<u8>)> = files_before
         .iter()
         .map(|path| (path.clone(), std::fs::read(path).expect("readable")))
         .collect();
@@ -231,7 +229,7 @@ async fn queued_mail_holds_no_secret_in_clear_before_or_after_delivery() {
     let queued = files_under(snapshot.path(), &[]);
     assert_eq!(leaks(&queued, &secrets), [], "in the queue before delivery");
     assert!(queue_row(&app).ends_with("|1|1"), "body erased once sent");
-    let now = files_under(app.dir.path(), &["outbox"]);
+    let now = database_files(&app);
     assert_eq!(leaks(&now, &secrets), [], "after delivery");
 }
 
@@ -249,6 +247,6 @@ async fn used_sign_in_secrets_leave_no_trace_in_the_database_files() {
 
     app.stop().await;
 
-    let files = files_under(app.dir.path(), &["outbox"]);
+    let files = database_files(&app);
     assert_eq!(leaks(&files, &secrets), []);
 }

@@ -210,10 +210,13 @@ impl Browser {
             .expect("click");
     }
 
-    /// The text of the first element matching `css`.
+    /// The text of the first element matching `css`, waiting a little for it to appear (a form
+    /// just submitted may still be loading the page that has it).
     pub async fn text(&self, css: &str) -> String {
         self.client
-            .find(Locator::Css(css))
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|_| panic!("nothing matches {css:?} on the page"))
             .text()
