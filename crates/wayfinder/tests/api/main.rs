@@ -9,6 +9,7 @@ mod external;
 mod helpers;
 mod permissions;
 mod providers;
+mod reports;
 mod security;
 mod sessions;
 mod setup;
