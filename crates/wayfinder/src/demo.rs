@@ -96,6 +96,8 @@ const INDIGENOUS: [&str; 3] = [
 const STATIONS: [&str; 3] = ["Unit 1 kiosk", "Unit 4 kiosk", "Release centre"];
 /// Sessions per transaction.
 const BATCH: usize = 5000;
+/// Sessions are spread over this much of the past.
+const SPAN: Duration = Duration::days(90);
 
 /// The world the sessions refer to.
 struct World {
@@ -137,11 +139,20 @@ pub async fn run(state: &AppState, sessions: usize, seed: u64) -> anyhow::Result
         .await
         .context("cannot store the demo world")?;
 
+    // Sessions are made in time order, spread over the last 90 days with some jitter, so that
+    // every index grows at its end.
+    let step = (SPAN / sessions.max(1) as u32).max(Duration::SECOND);
+    let first = now - SPAN;
     let mut done = 0;
     while done < sessions {
         let count = BATCH.min(sessions - done);
-        let batch: Vec<KioskSession> = (0..count)
-            .map(|_| session(state, &world, &mut rng, now))
+        let batch: Vec<KioskSession> = (done..done + count)
+            .map(|i| {
+                let jitter = Duration::seconds(rng.random_range(0..step.whole_seconds().max(1)));
+                let started_at =
+                    (first + step * i as u32 + jitter).min(now - Duration::minutes(30));
+                session(state, &world, &mut rng, now, started_at)
+            })
             .collect();
         let mut tx = state.store.begin().await?;
         tx.insert_kiosk_sessions(&batch).await?;
@@ -324,8 +335,13 @@ async fn insert_users(
     Ok(())
 }
 
-fn session(state: &AppState, world: &World, rng: &mut StdRng, now: OffsetDateTime) -> KioskSession {
-    let started_at = now - Duration::seconds(rng.random_range(60..90 * 86_400));
+fn session(
+    state: &AppState,
+    world: &World,
+    rng: &mut StdRng,
+    now: OffsetDateTime,
+    started_at: OffsetDateTime,
+) -> KioskSession {
     let minutes = rng.random_range(3..25);
     let outcome = match rng.random_range(0..100) {
         0..75 => Outcome::Completed,
@@ -371,7 +387,8 @@ fn session(state: &AppState, world: &World, rng: &mut StdRng, now: OffsetDateTim
         .any(|s| s.slot_starts_at.is_some_and(|at| at > now));
     let names = ["Client A", "Client B", "Client C"];
     KioskSession {
-        id: Uuid::new_v4(),
+        // Time-ordered ids: the indexes grow at their end instead of everywhere at once.
+        id: Uuid::now_v7(),
         station_id: world.stations.choose(rng).map(|s| s.id).unwrap_or_default(),
         started_at,
         ended_at: Some(started_at + Duration::minutes(minutes)),
