@@ -108,7 +108,12 @@ struct World {
 }
 
 /// Fills the database; refuses one that already has data. Returns the number of sessions.
-pub async fn run(state: &AppState, sessions: usize, seed: u64) -> anyhow::Result<usize> {
+pub async fn run(
+    state: &AppState,
+    sessions: usize,
+    users: usize,
+    seed: u64,
+) -> anyhow::Result<usize> {
     if state.store.has_data().await? {
         bail!("the database already has data: `demo` fills only an empty database");
     }
@@ -132,6 +137,7 @@ pub async fn run(state: &AppState, sessions: usize, seed: u64) -> anyhow::Result
         tx.insert_station(s).await?;
     }
     insert_users(tx.as_mut(), &world, now).await?;
+    insert_many_users(tx.as_mut(), &world, &mut rng, now, users).await?;
     let event = NewAuditEvent::new(now, Actor::Cli, Action::DemoLoaded).details(
         serde_json::json!({ "providers": world.providers.len(), "listings": world.listings.len() }),
     );
@@ -330,6 +336,58 @@ async fn insert_users(
                 .map(|p| p.id)
                 .collect();
             tx.set_memberships(user.id, &ids, now).await?;
+        }
+    }
+    Ok(())
+}
+
+const FIRST_NAMES: [&str; 12] = [
+    "Aisha", "Ben", "Chloe", "Dylan", "Emma", "Finn", "Grace", "Hamish", "Isla", "Jack", "Kiri",
+    "Liam",
+];
+const LAST_NAMES: [&str; 10] = [
+    "Anderson", "Baker", "Chen", "Davies", "Evans", "Fraser", "Green", "Hughes", "Ito", "Jones",
+];
+
+/// `count` more User accounts, a third of them members of one or two providers.
+async fn insert_many_users(
+    tx: &mut dyn store::Tx,
+    world: &World,
+    rng: &mut StdRng,
+    now: OffsetDateTime,
+    count: usize,
+) -> anyhow::Result<()> {
+    for n in 0..count {
+        let first = *FIRST_NAMES.choose(rng).unwrap_or(&"Sam");
+        let last = *LAST_NAMES.choose(rng).unwrap_or(&"Lee");
+        let email = format!(
+            "{}.{}.{n}@example.org",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
+        let user = User {
+            id: UserId(Uuid::now_v7()),
+            email: EmailAddress::parse(&email)?,
+            first_name: first.into(),
+            last_name: last.into(),
+            role: Role::User,
+            can_download_reports: rng.random_bool(0.1),
+            invited_at: now,
+            invitation_expires_at: now + Duration::hours(72),
+            activated_at: None,
+            last_sign_in_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_user(&user).await?;
+        if n % 3 == 0 {
+            let how_many = rng.random_range(1..=2);
+            let providers: Vec<ProviderId> = world
+                .providers
+                .choose_multiple(rng, how_many)
+                .map(|p| p.id)
+                .collect();
+            tx.set_memberships(user.id, &providers, now).await?;
         }
     }
     Ok(())
