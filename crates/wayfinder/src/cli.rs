@@ -30,6 +30,9 @@ pub enum Command {
         /// How many kiosk sessions to generate over the last 90 days.
         #[arg(long, default_value_t = 2000)]
         sessions: usize,
+        /// How many extra User accounts to add (for trying the users grid at scale).
+        #[arg(long, default_value_t = 0)]
+        users: usize,
         /// Seed of the random generator, for a repeatable world.
         #[arg(long, default_value_t = 1)]
         seed: u64,

@@ -96,6 +96,8 @@ const INDIGENOUS: [&str; 3] = [
 const STATIONS: [&str; 3] = ["Unit 1 kiosk", "Unit 4 kiosk", "Release centre"];
 /// Sessions per transaction.
 const BATCH: usize = 5000;
+/// Sessions are spread over this much of the past.
+const SPAN: Duration = Duration::days(90);
 
 /// The world the sessions refer to.
 struct World {
@@ -106,7 +108,12 @@ struct World {
 }
 
 /// Fills the database; refuses one that already has data. Returns the number of sessions.
-pub async fn run(state: &AppState, sessions: usize, seed: u64) -> anyhow::Result<usize> {
+pub async fn run(
+    state: &AppState,
+    sessions: usize,
+    users: usize,
+    seed: u64,
+) -> anyhow::Result<usize> {
     if state.store.has_data().await? {
         bail!("the database already has data: `demo` fills only an empty database");
     }
@@ -130,6 +137,7 @@ pub async fn run(state: &AppState, sessions: usize, seed: u64) -> anyhow::Result
         tx.insert_station(s).await?;
     }
     insert_users(tx.as_mut(), &world, now).await?;
+    insert_many_users(tx.as_mut(), &world, &mut rng, now, users).await?;
     let event = NewAuditEvent::new(now, Actor::Cli, Action::DemoLoaded).details(
         serde_json::json!({ "providers": world.providers.len(), "listings": world.listings.len() }),
     );
@@ -137,11 +145,20 @@ pub async fn run(state: &AppState, sessions: usize, seed: u64) -> anyhow::Result
         .await
         .context("cannot store the demo world")?;
 
+    // Sessions are made in time order, spread over the last 90 days with some jitter, so that
+    // every index grows at its end.
+    let step = (SPAN / sessions.max(1) as u32).max(Duration::SECOND);
+    let first = now - SPAN;
     let mut done = 0;
     while done < sessions {
         let count = BATCH.min(sessions - done);
-        let batch: Vec<KioskSession> = (0..count)
-            .map(|_| session(state, &world, &mut rng, now))
+        let batch: Vec<KioskSession> = (done..done + count)
+            .map(|i| {
+                let jitter = Duration::seconds(rng.random_range(0..step.whole_seconds().max(1)));
+                let started_at =
+                    (first + step * i as u32 + jitter).min(now - Duration::minutes(30));
+                session(state, &world, &mut rng, now, started_at)
+            })
             .collect();
         let mut tx = state.store.begin().await?;
         tx.insert_kiosk_sessions(&batch).await?;
@@ -324,8 +341,65 @@ async fn insert_users(
     Ok(())
 }
 
-fn session(state: &AppState, world: &World, rng: &mut StdRng, now: OffsetDateTime) -> KioskSession {
-    let started_at = now - Duration::seconds(rng.random_range(60..90 * 86_400));
+const FIRST_NAMES: [&str; 12] = [
+    "Aisha", "Ben", "Chloe", "Dylan", "Emma", "Finn", "Grace", "Hamish", "Isla", "Jack", "Kiri",
+    "Liam",
+];
+const LAST_NAMES: [&str; 10] = [
+    "Anderson", "Baker", "Chen", "Davies", "Evans", "Fraser", "Green", "Hughes", "Ito", "Jones",
+];
+
+/// `count` more User accounts, a third of them members of one or two providers.
+async fn insert_many_users(
+    tx: &mut dyn store::Tx,
+    world: &World,
+    rng: &mut StdRng,
+    now: OffsetDateTime,
+    count: usize,
+) -> anyhow::Result<()> {
+    for n in 0..count {
+        let first = *FIRST_NAMES.choose(rng).unwrap_or(&"Sam");
+        let last = *LAST_NAMES.choose(rng).unwrap_or(&"Lee");
+        let email = format!(
+            "{}.{}.{n}@example.org",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
+        let user = User {
+            id: UserId(Uuid::now_v7()),
+            email: EmailAddress::parse(&email)?,
+            first_name: first.into(),
+            last_name: last.into(),
+            role: Role::User,
+            can_download_reports: rng.random_bool(0.1),
+            invited_at: now,
+            invitation_expires_at: now + Duration::hours(72),
+            activated_at: None,
+            last_sign_in_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_user(&user).await?;
+        if n % 3 == 0 {
+            let how_many = rng.random_range(1..=2);
+            let providers: Vec<ProviderId> = world
+                .providers
+                .choose_multiple(rng, how_many)
+                .map(|p| p.id)
+                .collect();
+            tx.set_memberships(user.id, &providers, now).await?;
+        }
+    }
+    Ok(())
+}
+
+fn session(
+    state: &AppState,
+    world: &World,
+    rng: &mut StdRng,
+    now: OffsetDateTime,
+    started_at: OffsetDateTime,
+) -> KioskSession {
     let minutes = rng.random_range(3..25);
     let outcome = match rng.random_range(0..100) {
         0..75 => Outcome::Completed,
@@ -371,7 +445,8 @@ fn session(state: &AppState, world: &World, rng: &mut StdRng, now: OffsetDateTim
         .any(|s| s.slot_starts_at.is_some_and(|at| at > now));
     let names = ["Client A", "Client B", "Client C"];
     KioskSession {
-        id: Uuid::new_v4(),
+        // Time-ordered ids: the indexes grow at their end instead of everywhere at once.
+        id: Uuid::now_v7(),
         station_id: world.stations.choose(rng).map(|s| s.id).unwrap_or_default(),
         started_at,
         ended_at: Some(started_at + Duration::minutes(minutes)),

@@ -98,12 +98,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo {
             sessions,
+            users,
             seed,
             storage,
         } => {
             let state = build_state(offline_config(&storage)?, Arc::new(SystemClock)).await?;
             let started = std::time::Instant::now();
-            let count = crate::demo::run(&state, sessions, seed).await?;
+            let count = crate::demo::run(&state, sessions, users, seed).await?;
             let seconds = started.elapsed().as_secs_f64();
             println!("demo data loaded: {count} kiosk sessions in {seconds:.1} s");
             Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 
 mod axe;
 mod driver;
+mod journeys;
 
 use crate::helpers::{TestApp, secrets_in};
 use axe::check_page;

@@ -378,3 +378,64 @@ async fn the_users_grid_searches_filters_and_pages() {
     );
     assert!(page.contains("10 users"), "person00…person09");
 }
+
+#[tokio::test]
+async fn a_grid_of_ten_thousand_users_stays_paginated_and_searchable() {
+    let app = TestApp::spawn().await;
+    wayfinder::demo::run(&app.state, 0, 10_000, 7)
+        .await
+        .unwrap();
+    let admin = Api::sign_in(&app, "admin@example.org", Role::Admin).await;
+
+    let (_, first) = admin.get("/api/v1/users").await;
+    let total = first["total"].as_i64().unwrap();
+    assert_eq!(
+        total,
+        10_000 + 7 + 1,
+        "the extra users, the demo's seven, and this admin"
+    );
+    assert_eq!(first["items"].as_array().unwrap().len(), 50);
+    let last_page = (total + 49) / 50;
+    let (_, last) = admin.get(&format!("/api/v1/users?page={last_page}")).await;
+    assert_eq!(
+        last["items"].as_array().unwrap().len() as i64,
+        total - (last_page - 1) * 50
+    );
+    assert_eq!(
+        admin
+            .get(&format!("/api/v1/users?page={}", last_page + 1))
+            .await
+            .1["items"],
+        json!([])
+    );
+
+    let (_, found) = admin.get("/api/v1/users?q=.4242@").await;
+    assert_eq!(found["total"], 1);
+    let (_, admins) = admin.get("/api/v1/users?role=admin").await;
+    assert_eq!(admins["total"], 3);
+    let (_, providers) = admin.get("/api/v1/providers").await;
+    let provider = providers["items"][0]["id"].as_str().unwrap();
+    let (_, members) = admin
+        .get(&format!("/api/v1/providers/{provider}/members"))
+        .await;
+    let (_, filtered) = admin
+        .get(&format!("/api/v1/users?provider_id={provider}"))
+        .await;
+    assert_eq!(filtered["total"], members["total"]);
+    assert!(filtered["total"].as_i64().unwrap() > 100);
+
+    let page = admin
+        .client
+        .get(app.url("/users?page=100"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("Page 100 of {last_page}")),
+        "the grid pages"
+    );
+    assert_eq!(page.matches("class=\"card\"").count(), 50);
+}

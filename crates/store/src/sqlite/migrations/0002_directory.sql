@@ -42,5 +42,6 @@ CREATE TABLE listing_categories (
 );
 CREATE INDEX listing_categories_category ON listing_categories (category_id);
 
-CREATE INDEX users_names ON users (last_name, first_name);
+-- The users grid sorts by name, case-insensitively.
+CREATE INDEX users_names ON users (lower(last_name), lower(first_name), email);
 CREATE INDEX audit_events_action ON audit_events (action);

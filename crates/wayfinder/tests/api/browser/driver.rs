@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -93,16 +94,29 @@ fn free_port() -> u16 {
 /// One browser session for a test; its pages are visited in turn.
 pub struct Browser {
     pub client: Client,
-    // Dropped after the client: the driver first, then the profile it used.
-    driver: Chromedriver,
+    // Dropped after the client: the driver (when no other session shares it), then the profile
+    // and the downloads that session used.
+    driver: Arc<Chromedriver>,
     _profile: tempfile::TempDir,
+    downloads: tempfile::TempDir,
 }
 
 impl Browser {
     pub async fn open() -> Browser {
         let mut driver = Chromedriver::start();
         driver.wait_until_ready().await;
+        Browser::session(Arc::new(driver)).await
+    }
+
+    /// A second person's browser: a session of its own (own profile, own cookies) on the same
+    /// chromedriver, which saves starting another one.
+    pub async fn another(&self) -> Browser {
+        Browser::session(self.driver.clone()).await
+    }
+
+    async fn session(driver: Arc<Chromedriver>) -> Browser {
         let profile = tempfile::tempdir().expect("browser profile dir");
+        let downloads = tempfile::tempdir().expect("browser downloads dir");
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -117,8 +131,13 @@ impl Browser {
                     "--disable-background-networking",
                     "--disable-component-update",
                     "--disable-sync",
+                    "--lang=en-US",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                "prefs": {
+                    "download.default_directory": downloads.path().display().to_string(),
+                    "download.prompt_for_download": false,
+                },
             },
         });
         let Value::Object(capabilities) = capabilities else {
@@ -133,20 +152,23 @@ impl Browser {
             client,
             driver,
             _profile: profile,
+            downloads,
         };
         browser.resize(DESKTOP).await;
         browser
     }
 
-    /// Ends the session (Chromium quits); the guard then stops chromedriver.
+    /// Ends the session (Chromium quits); the last session's guard then stops chromedriver.
     pub async fn close(self) {
         let Browser {
             client,
             driver,
             _profile,
+            downloads,
         } = self;
         client.close().await.expect("close the browser session");
         drop(driver);
+        drop(downloads);
     }
 
     pub async fn resize(&self, (width, height): (u32, u32)) {
@@ -171,6 +193,27 @@ impl Browser {
             if Instant::now() > deadline {
                 let shown = self.text("body").await;
                 panic!("expected to land on {path}, but the browser shows {url}:\n{shown}");
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Waits a little for the first element matching `css` to show `expected` among its text,
+    /// as after a form post that redirects back to the same path; returns its text.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if text.contains(expected) {
+                        return text;
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                let url = self.client.current_url().await.expect("current url");
+                let shown = self.text("body").await;
+                panic!("expected {css:?} to say {expected:?}, but {url} shows:\n{shown}");
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
@@ -208,6 +251,88 @@ impl Browser {
             .click()
             .await
             .expect("click");
+    }
+
+    /// Follows the link with this text (its accessible text, hidden words included).
+    pub async fn follow(&self, text: &str) {
+        let xpath = format!("//a[normalize-space()='{text}']");
+        self.client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|_| panic!("no link {text:?} on the page"))
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// Ticks (or unticks) the checkbox or radio button whose label reads `label`, or starts with
+    /// `label —` followed by an explanation.
+    pub async fn tick(&self, label: &str) {
+        let xpath = format!(
+            "//label[normalize-space()='{label}' or starts-with(normalize-space(), '{label} —')]//input"
+        );
+        self.client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|_| panic!("no choice {label:?} on the page"))
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// Types a date (`YYYY-MM-DD`) into the date field with this label the way a person does in
+    /// an en-US Chromium (month, day, year) and checks that the field took it.
+    pub async fn fill_date(&self, label: &str, date: &str) {
+        let [year, month, day]: [&str; 3] = date
+            .split('-')
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap_or_else(|_| panic!("{date:?} is not YYYY-MM-DD"));
+        self.fill(label, &format!("{month}{day}{year}")).await;
+        let xpath = format!("//label[normalize-space()='{label}']");
+        let id = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .expect("label")
+            .attr("for")
+            .await
+            .expect("label attribute")
+            .expect("label names a field");
+        let value = self
+            .client
+            .find(Locator::Id(&id))
+            .await
+            .expect("date field")
+            .prop("value")
+            .await
+            .expect("field value");
+        assert_eq!(value.as_deref(), Some(date), "the {label:?} field");
+    }
+
+    /// Waits (a few seconds at most) until the browser has finished downloading `name`, and
+    /// returns the file's contents.
+    pub async fn downloaded(&self, name: &str) -> String {
+        let path = self.downloads.path().join(name);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let partial = std::fs::read_dir(self.downloads.path())
+                .expect("read the downloads dir")
+                .filter_map(Result::ok)
+                .any(|entry| entry.file_name().to_string_lossy().ends_with(".crdownload"));
+            if path.exists() && !partial {
+                return std::fs::read_to_string(&path).expect("read the download");
+            }
+            if Instant::now() > deadline {
+                let found: Vec<_> = std::fs::read_dir(self.downloads.path())
+                    .expect("read the downloads dir")
+                    .filter_map(Result::ok)
+                    .map(|entry| entry.file_name())
+                    .collect();
+                panic!("{name} was not downloaded within 10 s; the downloads dir holds {found:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The text of the first element matching `css`, waiting a little for it to appear (a form
