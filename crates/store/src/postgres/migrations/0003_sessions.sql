@@ -31,6 +31,8 @@ CREATE TABLE kiosk_sessions (
     CONSTRAINT kiosk_sessions_age_range CHECK (age IS NULL OR age BETWEEN 0 AND 130)
 );
 CREATE INDEX kiosk_sessions_started ON kiosk_sessions (started_at);
+-- The few sessions that still hold a client's name, for the sweep that erases them.
+CREATE INDEX kiosk_sessions_named ON kiosk_sessions (id) WHERE client_name_sealed IS NOT NULL;
 
 CREATE TABLE slots (
     id uuid PRIMARY KEY,

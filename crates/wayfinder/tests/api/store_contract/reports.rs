@@ -213,3 +213,63 @@ async fn the_report_lists_sessions_in_order_and_scopes_a_member_to_their_provide
     };
     assert_eq!(report(&db, as_member).await, scoped);
 }
+
+#[tokio::test]
+async fn a_clients_name_is_erased_once_their_appointments_are_over() {
+    let db = fresh().await;
+    let now = start_time();
+    let station = Station {
+        id: Uuid::new_v4(),
+        name: "Unit 2 kiosk".into(),
+        token_hash: vec![8; 32],
+        revoked_at: None,
+        created_at: now,
+    };
+    let housing = provider("Housing First");
+    let shelter = category("Shelter");
+    let beds = listing(&housing, ListingKind::Booking, "Beds", &shelter);
+    let slot_at = |days: i64| Slot {
+        id: Uuid::new_v4(),
+        listing_id: beds.id,
+        starts_at: now + Duration::days(days),
+        duration_minutes: 30,
+        booked_by_session: None,
+        created_at: now,
+    };
+    let (tomorrow, in_three_days) = (slot_at(1), slot_at(3));
+    let soon = session(
+        &station,
+        0,
+        vec![selection(&housing, &beds, Some(&tomorrow))],
+    );
+    let later = session(
+        &station,
+        5,
+        vec![selection(&housing, &beds, Some(&in_three_days))],
+    );
+    let no_booking = session(&station, 9, Vec::new());
+    let mut tx = db.store.begin().await.unwrap();
+    tx.insert_provider(&housing).await.unwrap();
+    tx.insert_category(&shelter).await.unwrap();
+    tx.insert_listing(&beds).await.unwrap();
+    tx.insert_slots(&[tomorrow, in_three_days]).await.unwrap();
+    tx.insert_station(&station).await.unwrap();
+    tx.insert_kiosk_sessions(&[soon, later, no_booking])
+        .await
+        .unwrap();
+    tx.commit(event(Action::DemoLoaded)).await.unwrap();
+    // Counts the sessions that still hold a name (an UPDATE that changes nothing says how many).
+    let named =
+        || db.raw("UPDATE kiosk_sessions SET age = age WHERE client_name_sealed IS NOT NULL");
+
+    db.store.sweep(now).await.unwrap();
+    assert_eq!(
+        named().await.unwrap(),
+        2,
+        "a name without any booking goes at once"
+    );
+    db.store.sweep(now + Duration::days(2)).await.unwrap();
+    assert_eq!(named().await.unwrap(), 1, "tomorrow's appointment is over");
+    db.store.sweep(now + Duration::days(4)).await.unwrap();
+    assert_eq!(named().await.unwrap(), 0);
+}
