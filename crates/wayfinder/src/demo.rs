@@ -10,6 +10,7 @@ use domain::{Category, CategoryId, EmailAddress, Provider, ProviderId, Role, Use
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
+use secrecy::ExposeSecret;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -149,6 +150,15 @@ pub async fn run(
     // every index grows at its end.
     let step = (SPAN / sessions.max(1) as u32).max(Duration::SECOND);
     let first = now - SPAN;
+    // Batches are made while earlier ones are written; PostgreSQL takes several writers at once,
+    // SQLite one (its writes are serialised anyway).
+    let postgres = state
+        .config
+        .database_url
+        .expose_secret()
+        .starts_with("postgres");
+    let writers = if postgres { 3 } else { 1 };
+    let mut inserts = tokio::task::JoinSet::new();
     let mut done = 0;
     while done < sessions {
         let count = BATCH.min(sessions - done);
@@ -160,16 +170,28 @@ pub async fn run(
                 session(state, &world, &mut rng, now, started_at)
             })
             .collect();
-        let mut tx = state.store.begin().await?;
-        tx.insert_kiosk_sessions(&batch).await?;
-        let event = NewAuditEvent::new(now, Actor::Cli, Action::DemoLoaded)
-            .details(serde_json::json!({ "sessions": count }));
-        tx.commit(event)
-            .await
-            .context("cannot store demo sessions")?;
+        while inserts.len() >= writers {
+            inserts.join_next().await.context("a writer stopped")???;
+        }
+        inserts.spawn(insert_batch(state.store.clone(), batch, now));
         done += count;
     }
+    while let Some(result) = inserts.join_next().await {
+        result.context("a writer stopped")??;
+    }
     Ok(done)
+}
+
+async fn insert_batch(
+    store: std::sync::Arc<dyn store::Store>,
+    batch: Vec<KioskSession>,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
+    tx.insert_kiosk_sessions(&batch).await?;
+    let event = NewAuditEvent::new(now, Actor::Cli, Action::DemoLoaded)
+        .details(serde_json::json!({ "sessions": batch.len() }));
+    tx.commit(event).await.context("cannot store demo sessions")
 }
 
 fn slug(name: &str) -> String {
