@@ -44,6 +44,12 @@ impl<'a> Api<'a> {
         )
     }
 
+    /// The signed-in account's id.
+    pub async fn my_id(&self) -> String {
+        let (_, me) = self.get("/api/v1/me").await;
+        me["user"]["id"].as_str().expect("signed in").to_owned()
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.send("GET", path, None).await
     }

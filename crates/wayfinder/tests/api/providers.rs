@@ -51,10 +51,7 @@ async fn a_member_sees_only_their_providers_and_removal_applies_at_once() {
     let mine = admin.create_provider("Mine").await;
     let other = admin.create_provider("Other").await;
     let ann = Api::sign_in(&app, "ann@example.org", Role::User).await;
-    let ann_id = ann.get("/api/v1/me").await.1["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ann_id = ann.my_id().await;
     admin
         .post(
             &format!("/api/v1/providers/{mine}/members"),

@@ -152,10 +152,7 @@ async fn a_user_with_report_access_gets_only_their_providers_sessions_and_select
     let admin = Api::sign_in(&app, "admin@example.org", Role::Admin).await;
     let fixture = fixture(&app, &admin).await;
     let member = Api::sign_in(&app, "member@example.org", Role::User).await;
-    let member_id = member.get("/api/v1/me").await.1["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let member_id = member.my_id().await;
     admin
         .patch(
             &format!("/api/v1/users/{member_id}"),

@@ -213,10 +213,7 @@ async fn deleting_a_user_removes_assignments_and_sessions_at_once() {
     let admin = Api::sign_in(&app, "admin@example.org", Role::Admin).await;
     let provider = admin.create_provider("Hope House").await;
     let ann = Api::sign_in(&app, "ann@example.org", Role::User).await;
-    let ann_id = ann.get("/api/v1/me").await.1["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ann_id = ann.my_id().await;
     admin
         .post(
             &format!("/api/v1/providers/{provider}/members"),
@@ -248,10 +245,7 @@ async fn deleting_a_user_removes_assignments_and_sessions_at_once() {
 async fn nobody_deletes_themselves_or_the_last_administrator() {
     let app = TestApp::spawn().await;
     let first = Api::sign_in(&app, "first@example.org", Role::Admin).await;
-    let first_id = first.get("/api/v1/me").await.1["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let first_id = first.my_id().await;
 
     assert_eq!(
         first.delete(&format!("/api/v1/users/{first_id}")).await.0,
@@ -276,10 +270,7 @@ async fn nobody_deletes_themselves_or_the_last_administrator() {
         second.delete(&format!("/api/v1/users/{first_id}")).await.0,
         204
     );
-    let second_id = second.get("/api/v1/me").await.1["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let second_id = second.my_id().await;
     assert_eq!(
         second
             .patch(
@@ -298,10 +289,7 @@ async fn a_role_change_applies_on_the_very_next_request_and_is_emailed() {
     let app = TestApp::spawn().await;
     let admin = Api::sign_in(&app, "admin@example.org", Role::Admin).await;
     let ann = Api::sign_in(&app, "ann@example.org", Role::User).await;
-    let ann_id = ann.get("/api/v1/me").await.1["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ann_id = ann.my_id().await;
     assert_eq!(ann.get("/api/v1/users").await.0, 403);
 
     admin
