@@ -22,6 +22,19 @@ fn session_cookie(response: &reqwest::Response) -> String {
         .expect("a session cookie")
 }
 
+/// Signs in a fresh browser by code; returns it with the verify response (cookie and CSRF token).
+async fn sign_in_by_code(app: &TestApp, email: &str) -> (reqwest::Client, reqwest::Response) {
+    let client = app.client();
+    let (code, _) = app.request_code(&client, email).await;
+    let verified = client
+        .post(app.url("/api/v1/auth/verify"))
+        .json(&serde_json::json!({ "email": email, "code": code }))
+        .send()
+        .await
+        .unwrap();
+    (client, verified)
+}
+
 #[tokio::test]
 async fn a_session_ends_after_thirty_idle_minutes() {
     let app = TestApp::spawn().await;
@@ -55,14 +68,7 @@ async fn a_session_ends_twelve_hours_after_sign_in_however_active() {
 async fn sign_out_ends_the_session_on_the_server() {
     let app = TestApp::spawn().await;
     app.create_user("ann@example.org", Role::User).await;
-    let client = app.client();
-    let (code, _) = app.request_code(&client, "ann@example.org").await;
-    let verified = client
-        .post(app.url("/api/v1/auth/verify"))
-        .json(&serde_json::json!({ "email": "ann@example.org", "code": code }))
-        .send()
-        .await
-        .unwrap();
+    let (client, verified) = sign_in_by_code(&app, "ann@example.org").await;
     let stolen = session_cookie(&verified);
     let body: serde_json::Value = verified.json().await.unwrap();
     let csrf = body["csrf_token"].as_str().unwrap();
@@ -92,14 +98,7 @@ async fn every_sign_in_gets_a_new_session_id_with_safe_cookie_flags() {
     app.create_user("ann@example.org", Role::User).await;
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let client = app.client();
-        let (code, _) = app.request_code(&client, "ann@example.org").await;
-        let response = client
-            .post(app.url("/api/v1/auth/verify"))
-            .json(&serde_json::json!({ "email": "ann@example.org", "code": code }))
-            .send()
-            .await
-            .unwrap();
+        let (_, response) = sign_in_by_code(&app, "ann@example.org").await;
         let header = response
             .headers()
             .get_all("set-cookie")
@@ -174,14 +173,7 @@ async fn state_changes_need_the_csrf_token_and_a_matching_origin() {
 async fn a_request_with_the_session_cookie_but_no_origin_is_refused() {
     let app = TestApp::spawn().await;
     app.create_user("ann@example.org", Role::User).await;
-    let client = app.client();
-    let (code, _) = app.request_code(&client, "ann@example.org").await;
-    let verified = client
-        .post(app.url("/api/v1/auth/verify"))
-        .json(&serde_json::json!({ "email": "ann@example.org", "code": code }))
-        .send()
-        .await
-        .unwrap();
+    let (client, verified) = sign_in_by_code(&app, "ann@example.org").await;
     let session = session_cookie(&verified);
     let body: serde_json::Value = verified.json().await.unwrap();
 
