@@ -39,10 +39,12 @@ struct CardView {
     can_resend: bool,
     reports: Option<&'static str>,
     undelivered: bool,
+    /// Nobody deletes their own account: the card offers no Delete for it.
+    can_delete: bool,
 }
 
 impl CardView {
-    fn new(card: &UserCard, now: time::OffsetDateTime) -> Self {
+    fn new(card: &UserCard, now: time::OffsetDateTime, viewer: &User) -> Self {
         let user = &card.user;
         let status = match user.status(now) {
             UserStatus::Invited => format!(
@@ -75,6 +77,7 @@ impl CardView {
                 "No access to reports"
             }),
             undelivered: card.mail_undelivered,
+            can_delete: user.id != viewer.id,
         }
     }
 }
@@ -161,7 +164,7 @@ async fn index(
         providers: all_providers(&state, &admin.user).await?,
         cards: cards
             .iter()
-            .map(|c| CardView::new(c, state.now()))
+            .map(|c| CardView::new(c, state.now(), &admin.user))
             .collect(),
         pager: Pager::new("/users", &filters, page.get(), total),
         problem,
