@@ -246,6 +246,20 @@ async fn nobody_deletes_themselves_or_the_last_administrator() {
     let app = TestApp::spawn().await;
     let first = Api::sign_in(&app, "first@example.org", Role::Admin).await;
     let first_id = first.my_id().await;
+    let grid = first
+        .client
+        .get(app.url("/users"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(grid.contains("first@example.org"));
+    assert!(
+        !grid.contains(&format!("/users/{first_id}/delete")),
+        "no Delete on one's own card"
+    );
 
     assert_eq!(
         first.delete(&format!("/api/v1/users/{first_id}")).await.0,
