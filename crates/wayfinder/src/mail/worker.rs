@@ -13,6 +13,8 @@ const LEASE: Duration = Duration::minutes(5);
 /// How often to look for due messages without being woken.
 const POLL: std::time::Duration = std::time::Duration::from_secs(2);
 const BATCH: i64 = 20;
+/// How often expired sessions, secrets, rate-limit hits and client names are cleared.
+const SWEEP_EVERY: Duration = Duration::minutes(1);
 
 /// The delay before retry number `attempts` (1-based): 5 s, 10 s, 20 s … at most an hour.
 pub fn backoff(attempts: i64) -> Duration {
@@ -26,14 +28,20 @@ pub async fn run(
     transport: Arc<dyn Transport>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let mut last_sweep: Option<time::OffsetDateTime> = None;
     loop {
         match deliver_due(&state, transport.as_ref()).await {
             Ok(count) if count as i64 == BATCH => continue,
             Ok(_) => {}
             Err(error) => tracing::error!(error = %format!("{error:#}"), "mail worker failed"),
         }
-        if let Err(error) = state.store.sweep(state.now()).await {
-            tracing::warn!(error = %error, "sweeping expired rows failed");
+        // Expired rows go once a minute (by the app's clock), not at every poll.
+        let now = state.now();
+        if last_sweep.is_none_or(|at| now - at >= SWEEP_EVERY) {
+            last_sweep = Some(now);
+            if let Err(error) = state.store.sweep(now).await {
+                tracing::warn!(error = %error, "sweeping expired rows failed");
+            }
         }
         tokio::select! {
             _ = state.mail_wakeup.notified() => {}
