@@ -268,6 +268,31 @@ def measure_requests(admin, port, results):
                    verify_ratio=round(verify_rps / health_rps, 3))
 
 
+def measure_sign_in_answer_time(admin, port, results, count=150):
+    """SPEC §4: the answer to a sign-in request takes the same time whether the address has an
+    account or not. Known and unknown addresses alternate, each client sending 20 (the per-IP
+    limit is 30 per 10 minutes). A pause after each pair lets the background work finish."""
+    known = []
+    for page in range(1, 4):
+        items = json.loads(admin.request("GET", f"/api/v1/users?role=user&page={page}")[1])["items"]
+        known += [user["email"] for user in items]
+    times = {"known": [], "unknown": []}
+    for i in range(count):
+        client = Client(port, ip=f"192.0.2.{100 + i // 10}")
+        pair = [("known", known[i]), ("unknown", f"nobody.{i}@example.org")]
+        # Alternate which goes first, so that neither pays for the other's background work.
+        for kind, address in pair if i % 2 else reversed(pair):
+            started = time.perf_counter()
+            status, _ = client.request("POST", "/api/v1/auth/sign-in", {"email": address})
+            times[kind].append(time.perf_counter() - started)
+            assert status == 202, status
+            time.sleep(0.02)
+    known_median, unknown_median = (statistics.median(times[k]) for k in ("known", "unknown"))
+    results.update(sign_in_known_median_ms=round(known_median * 1000, 2),
+                   sign_in_unknown_median_ms=round(unknown_median * 1000, 2),
+                   sign_in_known_vs_unknown_ratio=round(known_median / unknown_median, 2))
+
+
 def measure_export(backend, admin, server, sessions, results):
     """sessions.csv of every session against the database's client writing the same rows."""
     today = datetime.date.today()
@@ -316,6 +341,7 @@ def run_backend(backend, data, args):
         wait_until_up(port)
         admin = sign_in(port, os.path.join(data, "outbox"))
         measure_requests(admin, port, results)
+        measure_sign_in_answer_time(admin, port, results)
         measure_export(backend, admin, server, args.sessions, results)
     finally:
         server.terminate()

@@ -26,8 +26,9 @@ fn parse_email(input: &str) -> Result<EmailAddress> {
     EmailAddress::parse(input).map_err(|e| AppError::field("email", e.to_string()))
 }
 
-/// Sends a sign-in email if the address has an account. The caller answers the same way
-/// whether it has or not; limits count unknown addresses exactly like known ones.
+/// Accepts a sign-in request: checks the address's form and the limits (which count unknown
+/// addresses exactly like known ones), then issues the email in the background. The caller
+/// answers the same way, in the same time, whether the address has an account or not.
 pub async fn request(state: &AppState, origin: Origin, email: &str, browser: &str) -> Result<()> {
     let email = parse_email(email)?;
     let ip = origin.ip_text().unwrap_or_default();
@@ -50,6 +51,20 @@ pub async fn request(state: &AppState, origin: Origin, email: &str, browser: &st
     )
     .await?;
 
+    // Whether the address has an account must not show in the answer's timing either: the
+    // lookup, the secret, the email and the audit event happen after the answer has gone.
+    let (state, browser) = (state.clone(), browser.to_owned());
+    tokio::spawn(async move {
+        if let Err(error) = issue(&state, origin, email, &browser).await {
+            tracing::error!(error = %error, "a sign-in request could not be recorded");
+        }
+    });
+    Ok(())
+}
+
+/// Issues the code and link to the account with this address, if there is one, and records the
+/// request either way.
+async fn issue(state: &AppState, origin: Origin, email: EmailAddress, browser: &str) -> Result<()> {
     let now = state.now();
     let event =
         NewAuditEvent::new(now, Actor::Anonymous, Action::SignInRequested).ip(origin.ip_text());
