@@ -76,49 +76,36 @@ pub struct ChainBroken {
 pub async fn verify(store: &dyn Store) -> StoreResult<Result<i64, ChainBroken>> {
     const PAGE: i64 = 1000;
     let key = store.audit_key().clone();
+    // The head first: every event up to it was committed with it, and events a running server
+    // appends meanwhile lie beyond it and wait for the next check.
+    let (head_seq, head_hash) = store.audit_head().await?;
+    let broken = |seq, reason| Ok(Err(ChainBroken { seq, reason }));
     let mut expected_seq = 1;
     let mut prev = GENESIS.to_vec();
-    loop {
-        let events = store.audit_events_after(expected_seq - 1, PAGE).await?;
-        let done = (events.len() as i64) < PAGE;
+    while expected_seq <= head_seq {
+        let limit = PAGE.min(head_seq - expected_seq + 1);
+        let events = store.audit_events_after(expected_seq - 1, limit).await?;
+        if events.is_empty() {
+            return broken(expected_seq, "events at the end of the chain are missing");
+        }
         for event in events {
             if event.seq != expected_seq {
-                let reason = "an event before this one is missing";
-                return Ok(Err(ChainBroken {
-                    seq: expected_seq,
-                    reason,
-                }));
+                return broken(expected_seq, "an event before this one is missing");
             }
             if event.prev_hash != prev {
-                let reason = "the previous hash does not match";
-                return Ok(Err(ChainBroken {
-                    seq: event.seq,
-                    reason,
-                }));
+                return broken(event.seq, "the previous hash does not match");
             }
             if event.compute_hash(&key, &prev) != event.hash {
-                let reason = "the event's content was changed";
-                return Ok(Err(ChainBroken {
-                    seq: event.seq,
-                    reason,
-                }));
+                return broken(event.seq, "the event's content was changed");
             }
             prev = event.hash;
             expected_seq += 1;
         }
-        if done {
-            break;
-        }
     }
-    let (head_seq, head_hash) = store.audit_head().await?;
-    if head_seq != expected_seq - 1 || head_hash != prev {
-        let reason = "events at the end of the chain are missing";
-        return Ok(Err(ChainBroken {
-            seq: expected_seq,
-            reason,
-        }));
+    if head_hash != prev {
+        return broken(head_seq, "the chain head does not match the last event");
     }
-    Ok(Ok(expected_seq - 1))
+    Ok(Ok(head_seq))
 }
 
 impl StoredAuditEvent {

@@ -59,5 +59,7 @@ async fn sign_in_events_are_recorded_in_a_chain_that_verifies_and_holds_no_secre
         );
     }
     let verified = audit_chain::verify(app.state.store.as_ref()).await.unwrap();
-    assert_eq!(verified, Ok(events.len() as i64));
+    // Every event read above, and any a background task appended since.
+    let count = verified.expect("the chain verifies");
+    assert!(count >= events.len() as i64, "{count} < {}", events.len());
 }

@@ -174,6 +174,13 @@ async fn the_audit_chain_stays_valid_after_a_concurrent_burst_on_both_instances(
     }
 
     assert!(statuses.iter().all(|s| *s == 202), "{statuses:?}");
+    // Sign-in requests record their event just after answering: wait for all ten.
+    for _ in 0..200 {
+        if one.state.store.audit_head().await.expect("head").0 >= before + 70 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
     let verified = store::audit_chain::verify(two.state.store.as_ref()).await;
     assert_eq!(verified.expect("verify"), Ok(before + 70));
 }
