@@ -44,6 +44,17 @@ impl<'a> Api<'a> {
         )
     }
 
+    /// The HTML of a page, as this client sees it.
+    pub async fn page(&self, path: &str) -> String {
+        let response = self
+            .client
+            .get(self.app.url(path))
+            .send()
+            .await
+            .expect("request");
+        response.text().await.expect("body")
+    }
+
     /// The signed-in account's id.
     pub async fn my_id(&self) -> String {
         let (_, me) = self.get("/api/v1/me").await;

@@ -87,15 +87,7 @@ async fn a_member_sees_only_their_providers_and_removal_applies_at_once() {
     assert_eq!(status, 204);
     assert_eq!(ann.get(&format!("/api/v1/providers/{mine}")).await.0, 404);
     assert_eq!(ann.get("/api/v1/me").await.0, 200, "the account stays");
-    let page = ann
-        .client
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = ann.page("/").await;
     assert!(page.contains("No provider is assigned to you yet"));
 }
 

@@ -246,15 +246,7 @@ async fn nobody_deletes_themselves_or_the_last_administrator() {
     let app = TestApp::spawn().await;
     let first = Api::sign_in(&app, "first@example.org", Role::Admin).await;
     let first_id = first.my_id().await;
-    let grid = first
-        .client
-        .get(app.url("/users"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let grid = first.page("/users").await;
     assert!(grid.contains("first@example.org"));
     assert!(
         !grid.contains(&format!("/users/{first_id}/delete")),
@@ -365,15 +357,7 @@ async fn the_users_grid_searches_filters_and_pages() {
         "wildcards are literal"
     );
     assert_eq!(admin.get("/api/v1/users?role=boss").await.0, 422);
-    let page = admin
-        .client
-        .get(app.url("/users?q=person0&page=1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = admin.page("/users?q=person0&page=1").await;
     assert!(
         page.contains("person03@example.org"),
         "the page shows the search"
@@ -426,15 +410,7 @@ async fn a_grid_of_ten_thousand_users_stays_paginated_and_searchable() {
     assert_eq!(filtered["total"], members["total"]);
     assert!(filtered["total"].as_i64().unwrap() > 100);
 
-    let page = admin
-        .client
-        .get(app.url("/users?page=100"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = admin.page("/users?page=100").await;
     assert!(
         page.contains(&format!("Page 100 of {last_page}")),
         "the grid pages"
