@@ -26,15 +26,24 @@ pub enum EmailError {
 impl EmailAddress {
     /// Parses user input into the canonical form: `Ann@Example.org ` and `ann@example.org` are equal.
     pub fn parse(input: &str) -> Result<Self, EmailError> {
-        let canonical = input.trim().to_lowercase();
-        if canonical.is_empty() {
+        let typed = input.trim().to_lowercase();
+        if typed.is_empty() {
             return Err(EmailError::Empty);
         }
+        let (local, domain) = typed.split_once('@').ok_or(EmailError::Invalid)?;
+        // An internationalised domain (`bücher.de`) is kept in its ASCII form
+        // (`xn--bcher-kva.de`), so that both spellings are one account and every mail server
+        // can deliver to it. The part before the `@` stays ASCII: few servers accept SMTPUTF8.
+        let domain = if domain.is_ascii() {
+            domain.to_owned()
+        } else {
+            idna::domain_to_ascii(domain).map_err(|_| EmailError::Invalid)?
+        };
+        let canonical = format!("{local}@{domain}");
         if canonical.len() > MAX_EMAIL_LEN {
             return Err(EmailError::TooLong);
         }
-        let (local, domain) = canonical.split_once('@').ok_or(EmailError::Invalid)?;
-        if valid_local(local) && valid_domain(domain) {
+        if valid_local(local) && valid_domain(&domain) {
             Ok(Self(canonical))
         } else {
             Err(EmailError::Invalid)
@@ -69,9 +78,10 @@ fn valid_domain(domain: &str) -> bool {
                 && !label.ends_with('-')
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()) && tld.len() >= 2)
+        && labels.last().is_some_and(|tld| {
+            tld.len() >= 2
+                && (tld.chars().all(|c| c.is_ascii_alphabetic()) || tld.starts_with("xn--"))
+        })
 }
 
 impl fmt::Display for EmailAddress {
@@ -120,6 +130,23 @@ mod tests {
                 "{bad:?} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn an_internationalised_domain_is_the_same_account_as_its_punycode_form() {
+        let unicode = EmailAddress::parse("Ann@Bücher.DE").unwrap();
+        assert_eq!(unicode.as_str(), "ann@xn--bcher-kva.de");
+        assert_eq!(
+            unicode,
+            EmailAddress::parse("ann@xn--bcher-kva.de").unwrap()
+        );
+        assert!(EmailAddress::parse("ann@例え.テスト").is_ok());
+        assert_eq!(
+            EmailAddress::parse("bücher@example.org"),
+            Err(EmailError::Invalid),
+            "the local part stays ASCII"
+        );
+        assert!(EmailAddress::parse("ann@bü\u{0}cher.de").is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Service providers and the categories their listings belong to, with their input rules.
 
-use crate::text::{MAX_DESCRIPTION_CHARS, parse_name};
+use crate::text::{MAX_DESCRIPTION_CHARS, parse_long_text, parse_name};
 use crate::{CategoryId, EmailAddress, ProviderId};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -58,14 +58,10 @@ fn limited(
     field: &'static str,
     errors: &mut FieldMessages,
 ) -> String {
-    let trimmed = input.trim();
-    if trimmed.chars().count() > max {
-        errors.insert(
-            field,
-            format!("The {what} must be at most {max} characters."),
-        );
-    }
-    trimmed.to_owned()
+    parse_long_text(input, max, what).unwrap_or_else(|message| {
+        errors.insert(field, message);
+        String::new()
+    })
 }
 
 impl ProviderProfile {
@@ -162,6 +158,25 @@ mod tests {
                 "phone"
             ]
         );
+    }
+
+    #[test]
+    fn a_profile_refuses_nul_and_control_characters_but_keeps_line_breaks() {
+        let errors =
+            ProviderProfile::parse("Hope\u{202E}", "a\0b", "", "", "1\n2", "x\u{1b}y").unwrap_err();
+        let fields: Vec<_> = errors.keys().copied().collect();
+        assert_eq!(fields, ["address", "description", "name", "phone"]);
+        let profile = ProviderProfile::parse(
+            "Hope",
+            "Line one\r\nLine two\tend",
+            "",
+            "",
+            "",
+            "1 Main St\nTown",
+        )
+        .unwrap();
+        assert_eq!(profile.description, "Line one\nLine two\tend");
+        assert_eq!(profile.address, "1 Main St\nTown");
     }
 
     #[test]

@@ -38,6 +38,10 @@ impl AuditQuery {
         };
         let from = nonempty(&self.from).and_then(|d| parse_date(&d, "from", &mut errors));
         let to = nonempty(&self.to).and_then(|d| parse_date(&d, "to", &mut errors));
+        let actor = domain::text::parse_query(self.actor.as_deref())
+            .map_err(|message| errors.insert("actor", message))
+            .ok()
+            .flatten();
         let action = nonempty(&self.action);
         if let Some(action) = &action {
             if !Action::ALL.iter().any(|a| a.as_str() == action) {
@@ -57,7 +61,7 @@ impl AuditQuery {
         }
         let midnight = |d: Date| OffsetDateTime::new_utc(d, Time::MIDNIGHT);
         Ok(AuditFilter {
-            actor: nonempty(&self.actor),
+            actor,
             action,
             from: from.map(midnight),
             until: to.map(|d| midnight(d) + Duration::days(1)),

@@ -17,4 +17,5 @@ mod setup;
 mod sign_in;
 mod smtp;
 mod store_contract;
+mod text_input;
 mod users;

@@ -49,8 +49,10 @@ impl UserQuery {
             ),
             None => None,
         };
+        let q = domain::text::parse_query(self.q.as_deref())
+            .map_err(|message| AppError::field("q", message))?;
         Ok(UserFilter {
-            q: self.q.clone(),
+            q,
             role,
             provider_id,
         })
