@@ -96,6 +96,9 @@ pub async fn verify(store: &dyn Store) -> StoreResult<Result<i64, ChainBroken>> 
                 return broken(event.seq, "the previous hash does not match");
             }
             if event.compute_hash(&key, &prev) != event.hash {
+                if !any_event_verifies(store, &key, event.seq).await? {
+                    return broken(event.seq, WRONG_KEY);
+                }
                 return broken(event.seq, "the event's content was changed");
             }
             prev = event.hash;
@@ -106,6 +109,20 @@ pub async fn verify(store: &dyn Store) -> StoreResult<Result<i64, ChainBroken>> 
         return broken(head_seq, "the chain head does not match the last event");
     }
     Ok(Ok(head_seq))
+}
+
+/// What `verify` says when no event at all matches its hash under the key.
+pub const WRONG_KEY: &str = "wrong key: no event verifies with this server secret (check \
+    WAYFINDER_SECRET_KEY or the data directory's secret.key), or every event was changed";
+
+/// Whether any of the events from `seq` on (up to a thousand) carries the hash that this key
+/// gives it. An edited event breaks only itself, so the events after it still verify; with the
+/// wrong key none does.
+async fn any_event_verifies(store: &dyn Store, key: &AuditKey, seq: i64) -> StoreResult<bool> {
+    let events = store.audit_events_after(seq - 1, 1000).await?;
+    Ok(events
+        .iter()
+        .any(|event| event.compute_hash(key, &event.prev_hash) == event.hash))
 }
 
 impl StoredAuditEvent {

@@ -425,6 +425,22 @@ async fn audit_verify_detects_a_deleted_newest_event() {
 }
 
 #[tokio::test]
+async fn audit_verify_with_another_secret_says_the_key_is_wrong() {
+    let home = home_with_activity().await;
+
+    let verified = home
+        .command(&["audit", "verify"])
+        .env("WAYFINDER_SECRET_KEY", "ab".repeat(32))
+        .output()
+        .await
+        .expect("run the binary");
+
+    assert!(!verified.status.success());
+    let report = stdout_of(&verified);
+    assert!(report.contains("wrong key"), "{report}");
+}
+
+#[tokio::test]
 async fn serve_exits_cleanly_on_sigterm() {
     let home = Home::new();
     let server = Server::start(&home).await;

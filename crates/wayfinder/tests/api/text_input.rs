@@ -108,3 +108,22 @@ async fn control_characters_in_search_queries_are_a_422_and_pages_say_so() {
     let (status, _) = admin.get("/api/v1/users?q=admin").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn an_internationalised_domain_and_its_punycode_form_are_one_account() {
+    let app = TestApp::spawn().await;
+    let admin = Api::sign_in(&app, "admin@example.org", Role::Admin).await;
+    let new_user = |email: &str| json!({ "email": email, "first_name": "Ann", "last_name": "Lee", "role": "user" });
+
+    let (status, user) = admin.post("/api/v1/users", new_user("Ann@Bücher.de")).await;
+    assert_eq!(status, 201, "{user}");
+    assert_eq!(user["email"], "ann@xn--bcher-kva.de");
+    let (status, body) = admin
+        .post("/api/v1/users", new_user("ann@xn--bcher-kva.de"))
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body["error"]["fields"]["email"].is_string());
+
+    let invitation = app.wait_for_email("ann@xn--bcher-kva.de", 1).await;
+    assert!(invitation.text.contains("Ann"));
+}

@@ -2,6 +2,7 @@
 //! uses (SQLite, or PostgreSQL with `TEST_DATABASE_URL`), and `scripts/test` runs both.
 
 mod accounts;
+mod audit_key;
 mod mail_and_audit;
 mod reports;
 mod secrets;
