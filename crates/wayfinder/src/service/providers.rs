@@ -196,14 +196,42 @@ pub async fn set_fallback(
     Ok(provider)
 }
 
+/// A member of a provider, with those of their providers that the viewer may see.
+pub struct Member {
+    pub user: User,
+    pub provider_ids: Vec<ProviderId>,
+}
+
+/// A page of the provider's members. Each member's other providers are shown only as far as
+/// the viewer may see them: a member of one provider learns nothing of the others.
 pub async fn members(
     state: &AppState,
     viewer: &User,
     id: ProviderId,
     page: PageNumber,
-) -> Result<(Vec<User>, i64)> {
+) -> Result<(Vec<Member>, i64)> {
     visible(state, viewer, id).await?;
-    Ok(state.store.members(id, page).await?)
+    let (users, total) = state.store.members(id, page).await?;
+    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+    let memberships = state.store.memberships_of(&ids).await?;
+    let own = if viewer.is_admin() {
+        None
+    } else {
+        Some(state.store.provider_ids(viewer.id).await?)
+    };
+    let may_see = |p: &ProviderId| own.as_ref().is_none_or(|own| own.contains(p));
+    let members = users
+        .into_iter()
+        .map(|user| Member {
+            provider_ids: memberships
+                .iter()
+                .filter(|m| m.user_id == user.id && may_see(&m.provider_id))
+                .map(|m| m.provider_id)
+                .collect(),
+            user,
+        })
+        .collect();
+    Ok((members, total))
 }
 
 fn membership_event(

@@ -7,6 +7,7 @@ mod client;
 mod dashboard;
 mod external;
 mod helpers;
+mod member_scope;
 mod multi_instance;
 mod permissions;
 mod providers;

@@ -111,13 +111,14 @@ async fn members(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Paged<UserView>>> {
     let page = PageNumber::new(query.page);
-    let (users, total) = providers::members(&state, &current.user, path_id(&id)?, page).await?;
-    let mut items = Vec::with_capacity(users.len());
-    for user in &users {
-        items.push(UserView::load(&state, user).await?);
-    }
+    let (members, total) = providers::members(&state, &current.user, path_id(&id)?, page).await?;
+    let now = state.now();
+    let view = |m: &providers::Member| {
+        let ids = m.provider_ids.iter().map(ToString::to_string).collect();
+        UserView::new(&m.user, ids, now)
+    };
     Ok(Json(Paged {
-        items,
+        items: members.iter().map(view).collect(),
         total,
         page: page.get(),
     }))

@@ -242,7 +242,7 @@ async fn members_page(
         pager: Pager::new(&format!("/providers/{id}/members"), "", page.get(), total),
         provider,
         can_edit,
-        members,
+        members: members.into_iter().map(|m| m.user).collect(),
         candidates,
         problem,
     })
