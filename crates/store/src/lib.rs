@@ -101,8 +101,17 @@ pub trait Store: Send + Sync + 'static {
     async fn admins(&self) -> StoreResult<Vec<User>>;
     /// The providers the user is a member of.
     async fn provider_ids(&self, user_id: UserId) -> StoreResult<Vec<ProviderId>>;
-    /// Providers the user may see: all of them for an admin, their own for a User.
-    async fn visible_providers(&self, user: &User) -> StoreResult<Vec<ProviderSummary>>;
+    /// Providers the viewer may see (all for an admin, their own for a User), by name: up to
+    /// `limit` whose name contains `q` in any case (all when `None`), and how many match in
+    /// all. Pages pick providers from this instead of walking the whole directory.
+    async fn find_providers(
+        &self,
+        viewer: &User,
+        q: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<(Vec<ProviderSummary>, i64)>;
+    /// The providers with these ids, by name (for the boxes already ticked on a form).
+    async fn providers_by_ids(&self, ids: &[ProviderId]) -> StoreResult<Vec<ProviderSummary>>;
 
     /// A page of users matching the filter, ordered by name, and how many match in all.
     async fn list_users(

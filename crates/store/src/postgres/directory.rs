@@ -3,7 +3,7 @@
 use super::rows;
 use crate::audit_chain::StoredAuditEvent;
 use crate::decode::like_pattern;
-use crate::{AuditFilter, CategoryWithCount, Membership, StoreResult, UserFilter};
+use crate::{AuditFilter, CategoryWithCount, Membership, ProviderSummary, StoreResult, UserFilter};
 use domain::{PAGE_SIZE, PageNumber, Provider, ProviderId, User, UserId};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
@@ -273,4 +273,62 @@ pub(super) async fn audit_matching(
     select.push(" ORDER BY seq");
     let found = select.build().fetch_all(pool).await?;
     found.iter().map(rows::audit_event).collect()
+}
+
+/// The providers a viewer may see whose name contains the pattern.
+fn push_provider_search<'a>(
+    query: &mut QueryBuilder<'a, Postgres>,
+    viewer: &User,
+    q: Option<&str>,
+) {
+    query
+        .push(" FROM providers p WHERE (")
+        .push_bind(viewer.is_admin())
+        .push(" OR EXISTS (SELECT 1 FROM memberships m WHERE m.provider_id = p.id AND m.user_id = ")
+        .push_bind(viewer.id.0)
+        .push("))");
+    if let Some(q) = q {
+        query
+            .push(" AND lower(p.name) LIKE ")
+            .push_bind(like_pattern(q))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+pub(super) async fn find_providers(
+    pool: &PgPool,
+    viewer: &User,
+    q: Option<&str>,
+    limit: i64,
+) -> StoreResult<(Vec<ProviderSummary>, i64)> {
+    let mut count = QueryBuilder::new("SELECT count(*)");
+    push_provider_search(&mut count, viewer, q);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let mut select = QueryBuilder::new("SELECT p.id, p.name, p.description");
+    push_provider_search(&mut select, viewer, q);
+    select
+        .push(" ORDER BY lower(p.name), p.id LIMIT ")
+        .push_bind(limit);
+    let rows = select.build().fetch_all(pool).await?;
+    let found = rows
+        .iter()
+        .map(rows::provider_summary)
+        .collect::<StoreResult<_>>()?;
+    Ok((found, total))
+}
+
+pub(super) async fn providers_by_ids(
+    pool: &PgPool,
+    ids: &[ProviderId],
+) -> StoreResult<Vec<ProviderSummary>> {
+    let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
+    sqlx::query(
+        "SELECT id, name, description FROM providers WHERE id = ANY($1) ORDER BY lower(name), id",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(rows::provider_summary)
+    .collect()
 }

@@ -132,20 +132,17 @@ impl Store for PostgresStore {
         Ok(ids.into_iter().map(ProviderId).collect())
     }
 
-    async fn visible_providers(&self, user: &User) -> StoreResult<Vec<ProviderSummary>> {
-        sqlx::query(
-            "SELECT id, name, description FROM providers p
-             WHERE $1 OR EXISTS (SELECT 1 FROM memberships m
-                                 WHERE m.provider_id = p.id AND m.user_id = $2)
-             ORDER BY name",
-        )
-        .bind(user.is_admin())
-        .bind(user.id.0)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::provider_summary)
-        .collect()
+    async fn find_providers(
+        &self,
+        viewer: &User,
+        q: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<(Vec<ProviderSummary>, i64)> {
+        directory::find_providers(&self.pool, viewer, q, limit).await
+    }
+
+    async fn providers_by_ids(&self, ids: &[ProviderId]) -> StoreResult<Vec<ProviderSummary>> {
+        directory::providers_by_ids(&self.pool, ids).await
     }
 
     async fn list_users(

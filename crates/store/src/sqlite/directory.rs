@@ -3,7 +3,7 @@
 use super::{from_micros, micros, parse_id, user_from_row};
 use crate::audit_chain::StoredAuditEvent;
 use crate::decode::like_pattern;
-use crate::{AuditFilter, CategoryWithCount, Membership, StoreResult, UserFilter};
+use crate::{AuditFilter, CategoryWithCount, Membership, ProviderSummary, StoreResult, UserFilter};
 use domain::{Category, PAGE_SIZE, PageNumber, Provider, ProviderId, User, UserId};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
@@ -312,4 +312,67 @@ pub(super) async fn audit_matching(
     select.push(" ORDER BY seq");
     let rows = select.build().fetch_all(pool).await?;
     rows.iter().map(super::audit_from_row).collect()
+}
+
+/// The providers a viewer may see whose name contains the pattern.
+fn push_provider_search<'a>(query: &mut QueryBuilder<'a, Sqlite>, viewer: &User, q: Option<&str>) {
+    query
+        .push(" FROM providers p WHERE (")
+        .push_bind(viewer.is_admin())
+        .push(" OR EXISTS (SELECT 1 FROM memberships m WHERE m.provider_id = p.id AND m.user_id = ")
+        .push_bind(viewer.id.to_string())
+        .push("))");
+    if let Some(q) = q {
+        query
+            .push(" AND lower(p.name) LIKE ")
+            .push_bind(like_pattern(q))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+fn summary_from_row(row: &SqliteRow) -> StoreResult<ProviderSummary> {
+    Ok(ProviderSummary {
+        id: parse_id(&row.try_get::<String, _>("id")?)?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+    })
+}
+
+pub(super) async fn find_providers(
+    pool: &SqlitePool,
+    viewer: &User,
+    q: Option<&str>,
+    limit: i64,
+) -> StoreResult<(Vec<ProviderSummary>, i64)> {
+    let mut count = QueryBuilder::new("SELECT count(*)");
+    push_provider_search(&mut count, viewer, q);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let mut select = QueryBuilder::new("SELECT p.id, p.name, p.description");
+    push_provider_search(&mut select, viewer, q);
+    select
+        .push(" ORDER BY lower(p.name), p.id LIMIT ")
+        .push_bind(limit);
+    let rows = select.build().fetch_all(pool).await?;
+    let found = rows
+        .iter()
+        .map(summary_from_row)
+        .collect::<StoreResult<_>>()?;
+    Ok((found, total))
+}
+
+pub(super) async fn providers_by_ids(
+    pool: &SqlitePool,
+    ids: &[ProviderId],
+) -> StoreResult<Vec<ProviderSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = QueryBuilder::new("SELECT id, name, description FROM providers WHERE id IN (");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(id.to_string());
+    }
+    query.push(") ORDER BY lower(name), id");
+    let rows = query.build().fetch_all(pool).await?;
+    rows.iter().map(summary_from_row).collect()
 }

@@ -196,6 +196,54 @@ pub async fn set_fallback(
     Ok(provider)
 }
 
+/// Up to `limit` of the providers the viewer may see whose name contains `q`, and how many
+/// match in all: what pickers and the home page show, bounded however large the directory.
+pub async fn find(
+    state: &AppState,
+    viewer: &User,
+    q: Option<&str>,
+    limit: i64,
+) -> Result<(Vec<store::ProviderSummary>, i64)> {
+    Ok(state.store.find_providers(viewer, q, limit).await?)
+}
+
+/// These providers, by name (ids that name none are left out).
+pub async fn by_ids(state: &AppState, ids: &[ProviderId]) -> Result<Vec<store::ProviderSummary>> {
+    Ok(state.store.providers_by_ids(ids).await?)
+}
+
+/// The one provider the viewer may see that a typed name picks: the one called exactly that
+/// (any case), or the only one whose name contains it. Otherwise a message for `field`.
+pub async fn named(
+    state: &AppState,
+    viewer: &User,
+    name: &str,
+    field: &'static str,
+) -> Result<ProviderId> {
+    let q = domain::text::parse_query(Some(name)).map_err(|m| AppError::field(field, m))?;
+    let Some(q) = q else {
+        return Err(AppError::field(field, "Enter a provider's name."));
+    };
+    let (found, total) = find(state, viewer, Some(&q), 50).await?;
+    if let Some(exact) = found
+        .iter()
+        .find(|p| p.name.to_lowercase() == q.to_lowercase())
+    {
+        return Ok(exact.id);
+    }
+    match (found.first(), total) {
+        (Some(only), 1) => Ok(only.id),
+        (None, _) => Err(AppError::field(
+            field,
+            format!("No provider's name contains \u{201c}{q}\u{201d}."),
+        )),
+        _ => Err(AppError::field(
+            field,
+            format!("{total} providers match \u{201c}{q}\u{201d}. Type more of the name."),
+        )),
+    }
+}
+
 /// A member of a provider, with those of their providers that the viewer may see.
 pub struct Member {
     pub user: User,

@@ -10,6 +10,7 @@ mod helpers;
 mod member_scope;
 mod multi_instance;
 mod permissions;
+mod provider_picker;
 mod providers;
 mod reports;
 mod security;

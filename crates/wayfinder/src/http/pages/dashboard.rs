@@ -14,6 +14,9 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
 }
 
+/// Home shows this many provider cards at most; the Providers section has the rest.
+const HOME_PROVIDERS: i64 = 12;
+
 #[derive(Template)]
 #[template(path = "pages/home.html")]
 struct HomePage {
@@ -21,6 +24,8 @@ struct HomePage {
     first_name: String,
     is_admin: bool,
     providers: Vec<ProviderSummary>,
+    /// How many providers the person may see in all (the page shows the first few).
+    provider_total: i64,
     /// Name and email of each administrator, for a User who has no provider yet.
     admins: Vec<(String, String)>,
 }
@@ -31,7 +36,8 @@ async fn overview(
     here: &str,
 ) -> Result<Response, PageError> {
     let user = &current.user;
-    let providers = state.store.visible_providers(user).await?;
+    let (providers, provider_total) =
+        crate::service::providers::find(state, user, None, HOME_PROVIDERS).await?;
     let admins = if providers.is_empty() && !user.is_admin() {
         state
             .store
@@ -48,6 +54,7 @@ async fn overview(
         first_name: user.first_name.clone(),
         is_admin: user.is_admin(),
         providers,
+        provider_total,
         admins,
     }))
 }

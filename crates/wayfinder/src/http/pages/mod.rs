@@ -3,6 +3,7 @@
 mod audit;
 mod categories;
 mod dashboard;
+mod provider_picker;
 mod providers;
 mod reports;
 mod setup;

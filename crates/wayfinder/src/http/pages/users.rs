@@ -1,22 +1,26 @@
 //! The Users section's pages: the grid of cards, Add User, Edit, Delete (admins only).
 
+use super::provider_picker::{self, ProviderChoices};
 use super::{
     Nav, PageError, PageForm, Pager, done, encode_query, field_error, notice_text, render,
     render_status, when,
 };
 use crate::AppState;
 use crate::auth::AdminUser;
+use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::http::api::ApiQuery;
 use crate::http::api::path_id;
+use crate::service::providers;
 use crate::service::users::{self, NewUser, UserCard, UserChanges};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::{PageNumber, Provider, Role, User, UserStatus};
+use domain::{PageNumber, Role, User, UserStatus};
 use serde::Deserialize;
+use store::ProviderSummary;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -89,8 +93,9 @@ struct IndexPage {
     notice: Option<&'static str>,
     q: String,
     role: String,
-    provider_id: String,
-    providers: Vec<Provider>,
+    /// The provider filter as typed (or the name of the one its id names).
+    provider: String,
+    suggestions: Vec<ProviderSummary>,
     cards: Vec<CardView>,
     pager: Pager,
     problem: Option<String>,
@@ -101,25 +106,51 @@ struct IndexPage {
 struct IndexQuery {
     q: Option<String>,
     role: Option<String>,
+    provider: Option<String>,
     provider_id: Option<String>,
     page: Option<i64>,
     notice: Option<String>,
 }
 
-/// Every provider, for checkboxes and filters (pages of 50 would hide some).
-async fn all_providers(state: &AppState, admin: &User) -> Result<Vec<Provider>, PageError> {
-    let mut all = Vec::new();
-    for page in 1.. {
-        let (providers, total) = state
-            .store
-            .list_providers(admin, PageNumber::new(Some(page)))
-            .await?;
-        all.extend(providers);
-        if all.len() as i64 >= total {
-            break;
-        }
+/// The provider filter: an id from a link, or a name typed into the filter.
+async fn provider_filter(
+    state: &AppState,
+    admin: &CurrentUser,
+    query: &IndexQuery,
+) -> Result<(String, Option<String>), AppError> {
+    fn nonempty(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
     }
-    Ok(all)
+    if let Some(id) = nonempty(&query.provider_id) {
+        let ids: Vec<_> = id.parse().into_iter().collect();
+        let name = providers::by_ids(state, &ids).await?.pop().map(|p| p.name);
+        return Ok((name.unwrap_or_default(), Some(id.to_owned())));
+    }
+    match nonempty(&query.provider) {
+        Some(name) => {
+            let id = providers::named(state, &admin.user, name, "provider").await?;
+            Ok((name.to_owned(), Some(id.to_string())))
+        }
+        None => Ok((String::new(), None)),
+    }
+}
+
+async fn matching_cards(
+    state: &AppState,
+    admin: &CurrentUser,
+    query: &IndexQuery,
+    page: PageNumber,
+) -> Result<(String, Vec<UserCard>, i64), AppError> {
+    let (provider, provider_id) = provider_filter(state, admin, query).await?;
+    let filter = crate::http::api::users::UserQuery {
+        q: query.q.clone(),
+        role: query.role.clone(),
+        provider_id,
+        page: query.page,
+    }
+    .filter()?;
+    let (cards, total) = users::list(state, &filter, page).await?;
+    Ok((provider, cards, total))
 }
 
 async fn index(
@@ -127,41 +158,33 @@ async fn index(
     AdminUser(admin): AdminUser,
     ApiQuery(query): ApiQuery<IndexQuery>,
 ) -> Result<Response, PageError> {
-    let api_query = crate::http::api::users::UserQuery {
-        q: query.q.clone(),
-        role: query.role.clone(),
-        provider_id: query.provider_id.clone(),
-        page: query.page,
-    };
     let page = PageNumber::new(query.page);
-    let (cards, total, problem) = match api_query.filter() {
-        Ok(filter) => {
-            let (cards, total) = users::list(&state, &filter, page).await?;
-            (cards, total, None)
+    let (provider, cards, total, problem) = match matching_cards(&state, &admin, &query, page).await
+    {
+        Ok((provider, cards, total)) => (provider, cards, total, None),
+        Err(error @ AppError::Validation(_)) => {
+            let message = error
+                .fields()
+                .map(|f| f.values().cloned().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default();
+            let typed = query.provider.clone().unwrap_or_default();
+            (typed, Vec::new(), 0, Some(message))
         }
-        Err(error) => (
-            Vec::new(),
-            0,
-            Some(
-                error
-                    .fields()
-                    .map(|f| f.values().cloned().collect::<Vec<_>>().join(" "))
-                    .unwrap_or_default(),
-            ),
-        ),
+        Err(error) => return Err(error.into()),
     };
     let filters = encode_query(&[
         ("q", query.q.as_deref()),
         ("role", query.role.as_deref()),
+        ("provider", query.provider.as_deref()),
         ("provider_id", query.provider_id.as_deref()),
     ]);
     Ok(render(&IndexPage {
         nav: Nav::new(&admin, "/users"),
         notice: notice_text(query.notice.as_deref()),
+        suggestions: provider_picker::suggestions(&state, &admin, Some(&provider)).await?,
+        provider,
         q: query.q.unwrap_or_default(),
         role: query.role.unwrap_or_default(),
-        provider_id: query.provider_id.unwrap_or_default(),
-        providers: all_providers(&state, &admin.user).await?,
         cards: cards
             .iter()
             .map(|c| CardView::new(c, state.now(), &admin.user))
@@ -180,6 +203,10 @@ struct UserForm {
     role: String,
     provider_ids: Vec<String>,
     can_download_reports: Option<String>,
+    /// The search typed into the provider picker.
+    provider_search: String,
+    /// Set by the picker's "Find providers" button: show matches, save nothing.
+    find: Option<String>,
 }
 
 #[derive(Template)]
@@ -190,7 +217,7 @@ struct FormPage {
     user_id: Option<String>,
     name: String,
     form: UserForm,
-    providers: Vec<Provider>,
+    providers: ProviderChoices,
     error: Option<AppError>,
 }
 
@@ -211,7 +238,7 @@ impl FormPage {
         }
     }
 
-    fn checked(&self, provider: &Provider) -> bool {
+    fn checked(&self, provider: &ProviderSummary) -> bool {
         self.form.provider_ids.contains(&provider.id.to_string())
     }
 }
@@ -220,11 +247,11 @@ async fn new_form(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
 ) -> Result<Response, PageError> {
-    let providers = all_providers(&state, &admin.user).await?;
     let form = UserForm {
         role: "user".into(),
         ..Default::default()
     };
+    let providers = provider_picker::choices(&state, &admin, &[], "").await?;
     Ok(render(&FormPage {
         nav: Nav::new(&admin, "/users"),
         user_id: None,
@@ -248,24 +275,46 @@ async fn create(
         provider_ids: form.provider_ids.clone(),
         can_download_reports: form.can_download_reports.is_some(),
     };
-    match users::create(&state, &admin.actor(), &input).await {
+    let result = match form.find {
+        Some(_) => Err(None),
+        None => users::create(&state, &admin.actor(), &input)
+            .await
+            .map_err(Some),
+    };
+    match result {
         Ok(_) => Ok(done("/users", "user-added")),
-        Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let providers = all_providers(&state, &admin.user).await?;
-            let status = error.status();
-            let nav = Nav::new(&admin, "/users");
-            let page = FormPage {
-                nav,
-                user_id: None,
-                name: String::new(),
-                form,
-                providers,
-                error: Some(error),
-            };
-            Ok(render_status(status, &page))
-        }
-        Err(error) => Err(error.into()),
+        Err(error) => form_again(&state, &admin, None, String::new(), form, error).await,
     }
+}
+
+/// The form once more, with what was typed: after an error, or to show the picker's matches.
+async fn form_again(
+    state: &AppState,
+    admin: &CurrentUser,
+    user_id: Option<String>,
+    name: String,
+    form: UserForm,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let error = match error {
+        Some(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => Some(error),
+        Some(other) => return Err(PageError(other)),
+        None => None,
+    };
+    let providers =
+        provider_picker::choices(state, admin, &form.provider_ids, &form.provider_search).await?;
+    let status = error
+        .as_ref()
+        .map_or(axum::http::StatusCode::OK, AppError::status);
+    let page = FormPage {
+        nav: Nav::new(admin, "/users"),
+        user_id,
+        name,
+        form,
+        providers,
+        error,
+    };
+    Ok(render_status(status, &page))
 }
 
 async fn edit_form(
@@ -286,8 +335,9 @@ async fn edit_form(
             .map(|(id, _)| id.to_string())
             .collect(),
         can_download_reports: user.can_download_reports.then(|| "on".into()),
+        ..Default::default()
     };
-    let providers = all_providers(&state, &admin.user).await?;
+    let providers = provider_picker::choices(&state, &admin, &form.provider_ids, "").await?;
     Ok(render(&FormPage {
         nav: Nav::new(&admin, "/users"),
         user_id: Some(id),
@@ -314,27 +364,22 @@ async fn update(
         // The page shows the email read-only and never sends it; a request that does is refused.
         email: form.email.clone().map(serde_json::Value::String),
     };
-    match users::update(&state, &admin.actor(), user_id, &changes).await {
+    let result = match form.find {
+        Some(_) => Err(None),
+        None => users::update(&state, &admin.actor(), user_id, &changes)
+            .await
+            .map_err(Some),
+    };
+    match result {
         Ok(_) => Ok(done("/users", "user-saved")),
-        Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+        Err(error) => {
             let card = users::get(&state, user_id).await?;
-            let providers = all_providers(&state, &admin.user).await?;
             let form = UserForm {
                 email: Some(card.user.email.to_string()),
                 ..form
             };
-            let status = error.status();
-            let page = FormPage {
-                nav: Nav::new(&admin, "/users"),
-                user_id: Some(id),
-                name: card.user.full_name(),
-                form,
-                providers,
-                error: Some(error),
-            };
-            Ok(render_status(status, &page))
+            form_again(&state, &admin, Some(id), card.user.full_name(), form, error).await
         }
-        Err(error) => Err(error.into()),
     }
 }
 
