@@ -10,6 +10,7 @@ mod helpers;
 mod multi_instance;
 mod permissions;
 mod providers;
+mod races;
 mod reports;
 mod security;
 mod sessions;
