@@ -75,3 +75,46 @@ pub async fn denied(
         Err(error) => error.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{ATTEMPTS, retrying};
+    use crate::error::AppError;
+    use std::cell::Cell;
+
+    #[tokio::test]
+    async fn a_transaction_refused_for_contention_runs_again_until_it_succeeds() {
+        let runs = Cell::new(0);
+        let outcome = retrying(|| async {
+            runs.set(runs.get() + 1);
+            if runs.get() < ATTEMPTS {
+                Err(AppError::Busy)
+            } else {
+                Ok(runs.get())
+            }
+        })
+        .await;
+        assert_eq!(outcome.ok(), Some(ATTEMPTS));
+    }
+
+    #[tokio::test]
+    async fn retries_are_bounded_and_other_errors_are_not_retried() {
+        let runs = Cell::new(0);
+        let busy = retrying(|| async {
+            runs.set(runs.get() + 1);
+            Err::<(), _>(AppError::Busy)
+        })
+        .await;
+        assert!(matches!(busy, Err(AppError::Busy)));
+        assert_eq!(runs.get(), ATTEMPTS);
+
+        runs.set(0);
+        let missing = retrying(|| async {
+            runs.set(runs.get() + 1);
+            Err::<(), _>(AppError::NotFound)
+        })
+        .await;
+        assert!(matches!(missing, Err(AppError::NotFound)));
+        assert_eq!(runs.get(), 1);
+    }
+}
