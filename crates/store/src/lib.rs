@@ -30,6 +30,10 @@ pub enum StoreError {
     /// A named constraint refused the change (unique email, immutable email, last admin…).
     #[error("conflict with constraint {constraint}")]
     Conflict { constraint: String },
+    /// The database gave up on the transaction because of a concurrent one (PostgreSQL deadlock
+    /// or serialization failure, SQLite busy or locked): running it again can succeed.
+    #[error("transaction lost a race with a concurrent one: {0}")]
+    Contention(sqlx::Error),
     #[error(transparent)]
     Other(sqlx::Error),
     #[error("corrupt data: {0}")]
@@ -42,6 +46,9 @@ impl From<sqlx::Error> for StoreError {
     /// Names the constraint that refused a change, whichever database said it.
     fn from(error: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &error {
+            if is_contention(db.code().as_deref()) {
+                return StoreError::Contention(error);
+            }
             if let Some(name) = db.constraint() {
                 return StoreError::Conflict {
                     constraint: name.to_owned(),
@@ -55,6 +62,17 @@ impl From<sqlx::Error> for StoreError {
             return StoreError::NotFound;
         }
         StoreError::Other(error)
+    }
+}
+
+/// Whether a database error code says that a concurrent transaction got in the way: PostgreSQL's
+/// `deadlock_detected` and `serialization_failure`, SQLite's `SQLITE_BUSY` and `SQLITE_LOCKED`
+/// (with any extended code).
+fn is_contention(code: Option<&str>) -> bool {
+    match code {
+        Some("40P01" | "40001") => true,
+        Some(code) => code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),
+        None => false,
     }
 }
 
@@ -238,7 +256,9 @@ pub trait Tx: Send {
         providers: &[ProviderId],
         now: OffsetDateTime,
     ) -> StoreResult<(Vec<ProviderId>, Vec<ProviderId>)>;
-    /// `false` when the user already was a member.
+    /// `false` when the user already was a member. When the user or the provider is gone, fails
+    /// with the foreign key's name (`memberships_user_id_fkey`, `memberships_provider_id_fkey`)
+    /// on both databases.
     async fn add_membership(
         &mut self,
         user_id: UserId,
@@ -250,12 +270,16 @@ pub trait Tx: Send {
         user_id: UserId,
         provider_id: ProviderId,
     ) -> StoreResult<bool>;
-    /// How many of these providers exist.
+    /// How many of these providers exist; those that do cannot be deleted by another
+    /// transaction until this one ends (so that memberships can refer to them).
     async fn count_providers(&mut self, ids: &[ProviderId]) -> StoreResult<i64>;
+    /// The provider as this transaction sees it, kept from deletion until the transaction ends.
+    async fn provider_for_share(&mut self, id: ProviderId) -> StoreResult<Option<Provider>>;
 
     async fn insert_provider(&mut self, provider: &Provider) -> StoreResult<()>;
     async fn update_provider(&mut self, provider: &Provider) -> StoreResult<()>;
-    async fn delete_provider(&mut self, id: ProviderId) -> StoreResult<bool>;
+    /// Deletes the provider and returns it as it was when deleted (`None` when it was gone).
+    async fn delete_provider(&mut self, id: ProviderId) -> StoreResult<Option<Provider>>;
     /// Makes this provider the only fallback provider, or clears the setting.
     async fn set_fallback(
         &mut self,
@@ -315,4 +339,21 @@ pub trait Tx: Send {
 
     /// Appends the action's audit event and commits the whole transaction.
     async fn commit(self: Box<Self>, event: NewAuditEvent) -> StoreResult<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_contention;
+
+    #[test]
+    fn deadlocks_serialization_failures_and_busy_databases_are_contention() {
+        for code in ["40P01", "40001", "5", "517", "6", "262"] {
+            assert!(is_contention(Some(code)), "{code}");
+        }
+        // Unique and foreign-key violations (PostgreSQL and SQLite) are answers, not races.
+        for code in ["23505", "23503", "2067", "787", "1"] {
+            assert!(!is_contention(Some(code)), "{code}");
+        }
+        assert!(!is_contention(None));
+    }
 }

@@ -33,6 +33,10 @@ pub enum AppError {
     RateLimited { retry_after: time::Duration },
     #[error("The request is too large.")]
     PayloadTooLarge,
+    /// The database kept refusing the transaction because of concurrent ones, even after the
+    /// retries of [`crate::service::retrying`].
+    #[error("Too many changes are being made at once. Try again in a moment.")]
+    Busy,
     #[error("Something went wrong on our side.")]
     Internal(#[from] anyhow::Error),
 }
@@ -70,6 +74,7 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -84,6 +89,7 @@ impl AppError {
             AppError::Conflict { .. } => "conflict",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Busy => "busy",
             AppError::Internal(_) => "internal",
         }
     }
@@ -103,6 +109,11 @@ impl AppError {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            AppError::Busy => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(1));
             }
             AppError::Internal(error) => {
                 response
@@ -136,12 +147,22 @@ impl From<StoreError> for AppError {
                 "users_email_immutable" => {
                     AppError::field("email", "The email address cannot be changed.")
                 }
+                // A row that was checked is gone after all: the answer the person would have
+                // got had they asked a moment later.
+                "memberships_user_id_fkey" => AppError::field("user_id", NO_SUCH_USER),
+                "memberships_provider_id_fkey" => AppError::field("provider_ids", PROVIDER_GONE),
                 other => AppError::Internal(anyhow::anyhow!("constraint {other} refused a change")),
             },
+            StoreError::Contention(_) => AppError::Busy,
             other => AppError::Internal(other.into()),
         }
     }
 }
+
+/// The field message for a user id that names nobody.
+pub const NO_SUCH_USER: &str = "There is no such user.";
+/// The field message for chosen providers of which one is gone.
+pub const PROVIDER_GONE: &str = "One of the chosen providers no longer exists.";
 
 impl IntoResponse for AppError {
     /// The JSON rendering of SPEC §12.

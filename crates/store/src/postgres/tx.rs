@@ -103,7 +103,11 @@ impl Tx for PostgresTx {
         dir::update_provider(&mut self.tx, provider).await
     }
 
-    async fn delete_provider(&mut self, id: ProviderId) -> StoreResult<bool> {
+    async fn provider_for_share(&mut self, id: ProviderId) -> StoreResult<Option<Provider>> {
+        dir::provider_for_share(&mut self.tx, id).await
+    }
+
+    async fn delete_provider(&mut self, id: ProviderId) -> StoreResult<Option<Provider>> {
         dir::delete_provider(&mut self.tx, id).await
     }
 

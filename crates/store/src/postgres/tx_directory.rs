@@ -123,12 +123,29 @@ pub(super) async fn count_providers(
     ids: &[ProviderId],
 ) -> StoreResult<i64> {
     let ids: Vec<uuid::Uuid> = ids.iter().map(|p| p.0).collect();
-    Ok(
-        sqlx::query_scalar("SELECT count(*) FROM providers WHERE id = ANY($1)")
+    // FOR KEY SHARE, the lock a foreign-key check takes, but now rather than at the insert: a
+    // concurrent delete then waits for this transaction (or, if it came first, this one sees
+    // the row gone), instead of failing the insert or deadlocking with it later, after this
+    // transaction has locked the audit head. Ordered by id, so lockers queue in one order.
+    let locked: Vec<uuid::Uuid> =
+        sqlx::query_scalar("SELECT id FROM providers WHERE id = ANY($1) ORDER BY id FOR KEY SHARE")
             .bind(ids)
-            .fetch_one(conn)
-            .await?,
-    )
+            .fetch_all(conn)
+            .await?;
+    Ok(locked.len() as i64)
+}
+
+pub(super) async fn provider_for_share(
+    conn: &mut PgConnection,
+    id: ProviderId,
+) -> StoreResult<Option<Provider>> {
+    // Blocks a concurrent delete, not a concurrent edit of the profile.
+    sqlx::query("SELECT * FROM providers WHERE id = $1 FOR KEY SHARE")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .map(|row| rows::provider(&row))
+        .transpose()
 }
 
 pub(super) async fn insert_provider(conn: &mut PgConnection, p: &Provider) -> StoreResult<()> {
@@ -172,12 +189,16 @@ pub(super) async fn update_provider(conn: &mut PgConnection, p: &Provider) -> St
     Ok(())
 }
 
-pub(super) async fn delete_provider(conn: &mut PgConnection, id: ProviderId) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM providers WHERE id = $1")
+pub(super) async fn delete_provider(
+    conn: &mut PgConnection,
+    id: ProviderId,
+) -> StoreResult<Option<Provider>> {
+    sqlx::query("DELETE FROM providers WHERE id = $1 RETURNING *")
         .bind(id.0)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .fetch_optional(conn)
+        .await?
+        .map(|row| rows::provider(&row))
+        .transpose()
 }
 
 pub(super) async fn set_fallback(

@@ -1,8 +1,10 @@
 //! Writes for users, memberships, providers and categories, inside a transaction.
 
+use super::directory::provider_from_row;
 use super::{micros, parse_id, user_from_row};
-use crate::StoreResult;
+use crate::{StoreError, StoreResult};
 use domain::{Category, CategoryId, Provider, ProviderId, User, UserId};
+use sqlx::error::ErrorKind;
 use sqlx::{QueryBuilder, SqliteConnection};
 use time::OffsetDateTime;
 
@@ -91,9 +93,33 @@ pub(super) async fn add_membership(
     .bind(user.to_string())
     .bind(provider.to_string())
     .bind(micros(now))
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(&mut *conn)
+    .await;
+    match done {
+        Ok(done) => Ok(done.rows_affected() == 1),
+        Err(sqlx::Error::Database(db)) if db.kind() == ErrorKind::ForeignKeyViolation => {
+            Err(missing_reference(conn, user).await)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Names the foreign key that refused a membership, as PostgreSQL does: SQLite's message
+/// ("FOREIGN KEY constraint failed") does not say which one.
+async fn missing_reference(conn: &mut SqliteConnection, user: UserId) -> StoreError {
+    let user_exists: Result<bool, _> =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)")
+            .bind(user.to_string())
+            .fetch_one(conn)
+            .await;
+    let constraint = match user_exists {
+        Ok(false) => "memberships_user_id_fkey",
+        Ok(true) => "memberships_provider_id_fkey",
+        Err(error) => return error.into(),
+    };
+    StoreError::Conflict {
+        constraint: constraint.into(),
+    }
 }
 
 pub(super) async fn remove_membership(
@@ -123,6 +149,19 @@ pub(super) async fn count_providers(
     }
     query.push(")");
     Ok(query.build_query_scalar().fetch_one(conn).await?)
+}
+
+pub(super) async fn provider_for_share(
+    conn: &mut SqliteConnection,
+    id: ProviderId,
+) -> StoreResult<Option<Provider>> {
+    // BEGIN IMMEDIATE already holds the write lock: nobody deletes the row meanwhile.
+    sqlx::query("SELECT * FROM providers WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?
+        .map(|row| provider_from_row(&row))
+        .transpose()
 }
 
 pub(super) async fn insert_provider(conn: &mut SqliteConnection, p: &Provider) -> StoreResult<()> {
@@ -166,12 +205,13 @@ pub(super) async fn update_provider(conn: &mut SqliteConnection, p: &Provider) -
 pub(super) async fn delete_provider(
     conn: &mut SqliteConnection,
     id: ProviderId,
-) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM providers WHERE id = ?")
+) -> StoreResult<Option<Provider>> {
+    sqlx::query("DELETE FROM providers WHERE id = ? RETURNING *")
         .bind(id.to_string())
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .fetch_optional(conn)
+        .await?
+        .map(|row| provider_from_row(&row))
+        .transpose()
 }
 
 pub(super) async fn set_fallback(

@@ -11,7 +11,38 @@ pub mod setup;
 pub mod sign_in;
 pub mod users;
 
+use crate::error::{AppError, Result};
 use std::net::IpAddr;
+use std::time::Duration;
+
+/// How many times [`retrying`] runs a transaction at most.
+const ATTEMPTS: u32 = 3;
+
+/// Runs `transaction` (everything from `begin` to `commit`) again when the database refused it
+/// because of a concurrent one (a deadlock, a serialization failure, SQLite busy), up to
+/// [`ATTEMPTS`] times in all, after a short random pause so that the two do not meet again.
+/// Anything the body did is rolled back with its transaction, so running it again is safe.
+///
+/// `transaction` is a closure that returns a future rather than an async closure: the futures of
+/// async closures are not known to be `Send`, which axum handlers need.
+pub async fn retrying<T, F, Fut>(mut transaction: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut attempt = 1;
+    loop {
+        match transaction().await {
+            Err(AppError::Busy) if attempt < ATTEMPTS => {
+                tracing::info!(attempt, "a concurrent transaction got in the way; retrying");
+                let pause = rand::random_range(5..=25) * u64::from(attempt);
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
 
 /// Who is asking, as far as the network tells.
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,5 +73,48 @@ pub async fn denied(
     match state.store.audit(event).await {
         Ok(()) => crate::error::AppError::Forbidden,
         Err(error) => error.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ATTEMPTS, retrying};
+    use crate::error::AppError;
+    use std::cell::Cell;
+
+    #[tokio::test]
+    async fn a_transaction_refused_for_contention_runs_again_until_it_succeeds() {
+        let runs = Cell::new(0);
+        let outcome = retrying(|| async {
+            runs.set(runs.get() + 1);
+            if runs.get() < ATTEMPTS {
+                Err(AppError::Busy)
+            } else {
+                Ok(runs.get())
+            }
+        })
+        .await;
+        assert_eq!(outcome.ok(), Some(ATTEMPTS));
+    }
+
+    #[tokio::test]
+    async fn retries_are_bounded_and_other_errors_are_not_retried() {
+        let runs = Cell::new(0);
+        let busy = retrying(|| async {
+            runs.set(runs.get() + 1);
+            Err::<(), _>(AppError::Busy)
+        })
+        .await;
+        assert!(matches!(busy, Err(AppError::Busy)));
+        assert_eq!(runs.get(), ATTEMPTS);
+
+        runs.set(0);
+        let missing = retrying(|| async {
+            runs.set(runs.get() + 1);
+            Err::<(), _>(AppError::NotFound)
+        })
+        .await;
+        assert!(matches!(missing, Err(AppError::NotFound)));
+        assert_eq!(runs.get(), 1);
     }
 }

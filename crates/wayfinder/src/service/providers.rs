@@ -2,11 +2,12 @@
 //! they are a member of: any other answers "not found", so its existence is not revealed.
 
 use crate::AppState;
-use crate::error::{AppError, FieldErrors, Result};
+use crate::error::{AppError, FieldErrors, NO_SUCH_USER, Result};
 use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::{PageNumber, Provider, ProviderId, ProviderProfile, User, UserId};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use store::StoreError;
 
 /// A provider's profile as typed; on update, missing fields keep their value.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -98,12 +99,17 @@ pub async fn create(state: &AppState, actor: &Actor, input: &ProviderInput) -> R
         created_at: now,
         updated_at: now,
     };
-    let mut tx = state.store.begin().await?;
-    tx.insert_provider(&provider).await?;
-    let event = NewAuditEvent::new(now, actor.clone(), Action::ProviderCreated)
-        .target("provider", provider.id, provider.name.as_str())
-        .details(Value::Object(profile_json(&profile)));
-    tx.commit(event).await?;
+    let (new, profile) = (&provider, &profile);
+    super::retrying(|| async move {
+        let mut tx = state.store.begin().await?;
+        tx.insert_provider(new).await?;
+        let event = NewAuditEvent::new(now, actor.clone(), Action::ProviderCreated)
+            .target("provider", new.id, new.name.as_str())
+            .details(Value::Object(profile_json(profile)));
+        tx.commit(event).await?;
+        Ok(())
+    })
+    .await?;
     Ok(provider)
 }
 
@@ -113,7 +119,20 @@ pub async fn update(
     id: ProviderId,
     input: &ProviderInput,
 ) -> Result<Provider> {
-    let before = manageable(state, viewer, id).await?;
+    manageable(state, viewer, id).await?;
+    super::retrying(|| edit(state, viewer, id, input)).await
+}
+
+/// The transaction of [`update`]: the changes are computed against the provider as the
+/// transaction sees it, and a provider deleted meanwhile is "not found", never a 200.
+async fn edit(
+    state: &AppState,
+    viewer: &User,
+    id: ProviderId,
+    input: &ProviderInput,
+) -> Result<Provider> {
+    let mut tx = state.store.begin().await?;
+    let before = tx.provider_for_share(id).await?.ok_or(AppError::NotFound)?;
     let old = profile_of(&before);
     let new = input.over(&old)?;
     let (old_json, new_json) = (profile_json(&old), profile_json(&new));
@@ -135,7 +154,6 @@ pub async fn update(
         updated_at: state.now(),
         ..before
     };
-    let mut tx = state.store.begin().await?;
     tx.update_provider(&after).await?;
     let event = NewAuditEvent::new(state.now(), actor_of(viewer), Action::ProviderUpdated)
         .target("provider", id, after.name.as_str())
@@ -154,16 +172,19 @@ fn actor_of(user: &User) -> Actor {
 /// Deletes the provider (its memberships and listings go with it); clears the fallback setting
 /// when it was the fallback provider.
 pub async fn delete(state: &AppState, viewer: &User, id: ProviderId) -> Result<()> {
-    let provider = manageable(state, viewer, id).await?;
-    let mut tx = state.store.begin().await?;
-    if !tx.delete_provider(id).await? {
-        return Err(AppError::NotFound);
-    }
-    let event = NewAuditEvent::new(state.now(), actor_of(viewer), Action::ProviderDeleted)
-        .target("provider", id, provider.name.as_str())
-        .details(json!({ "was_fallback": provider.is_fallback }));
-    tx.commit(event).await?;
-    Ok(())
+    manageable(state, viewer, id).await?;
+    super::retrying(|| async move {
+        let mut tx = state.store.begin().await?;
+        // The row as deleted says whether it was the fallback: a setting made a moment ago by
+        // someone else is recorded truly.
+        let provider = tx.delete_provider(id).await?.ok_or(AppError::NotFound)?;
+        let event = NewAuditEvent::new(state.now(), actor_of(viewer), Action::ProviderDeleted)
+            .target("provider", id, provider.name.as_str())
+            .details(json!({ "was_fallback": provider.is_fallback }));
+        tx.commit(event).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Makes a provider the fallback provider, or clears the setting with `None`.
@@ -172,28 +193,32 @@ pub async fn set_fallback(
     actor: &Actor,
     id: Option<ProviderId>,
 ) -> Result<Option<Provider>> {
-    let provider = match id {
-        Some(id) => Some(
-            state
-                .store
-                .provider(id)
-                .await?
-                .ok_or_else(|| AppError::field("provider_id", "There is no such provider."))?,
-        ),
-        None => None,
-    };
-    let mut tx = state.store.begin().await?;
-    tx.set_fallback(id, state.now()).await?;
-    let label = provider
-        .as_ref()
-        .map_or("none".to_owned(), |p| p.name.clone());
-    let event = NewAuditEvent::new(state.now(), actor.clone(), Action::FallbackProviderSet).target(
-        "provider",
-        id.map(|i| i.to_string()).unwrap_or_default(),
-        label,
-    );
-    tx.commit(event).await?;
-    Ok(provider)
+    super::retrying(|| async move {
+        let mut tx = state.store.begin().await?;
+        // Checked in the transaction, which keeps it from being deleted until the end: a
+        // provider deleted a moment ago is refused, never answered with a 200.
+        let provider = match id {
+            Some(id) => Some(
+                tx.provider_for_share(id)
+                    .await?
+                    .ok_or_else(|| AppError::field("provider_id", "There is no such provider."))?,
+            ),
+            None => None,
+        };
+        tx.set_fallback(id, state.now()).await?;
+        let label = provider
+            .as_ref()
+            .map_or("none".to_owned(), |p| p.name.clone());
+        let target = id.map(|i| i.to_string()).unwrap_or_default();
+        let event = NewAuditEvent::new(state.now(), actor.clone(), Action::FallbackProviderSet)
+            .target("provider", target, label);
+        tx.commit(event).await?;
+        Ok(provider.map(|p| Provider {
+            is_fallback: true,
+            ..p
+        }))
+    })
+    .await
 }
 
 /// Up to `limit` of the providers the viewer may see whose name contains `q`, and how many
@@ -301,27 +326,35 @@ pub async fn add_member(
     id: ProviderId,
     user_id: UserId,
 ) -> Result<User> {
-    let provider = manageable(state, viewer, id).await?;
-    let user = state
-        .store
-        .user_by_id(user_id)
-        .await?
-        .ok_or_else(|| AppError::field("user_id", "There is no such user."))?;
+    manageable(state, viewer, id).await?;
+    super::retrying(|| enrol(state, viewer, id, user_id)).await
+}
+
+/// The transaction of [`add_member`]: the provider and the user are read in it and kept from
+/// deletion until it ends, so a concurrent delete either waits or has already happened.
+async fn enrol(state: &AppState, viewer: &User, id: ProviderId, user_id: UserId) -> Result<User> {
     let mut tx = state.store.begin().await?;
-    if !tx.add_membership(user_id, id, state.now()).await? {
+    let provider = tx.provider_for_share(id).await?.ok_or(AppError::NotFound)?;
+    let user = tx
+        .user_for_update(user_id)
+        .await?
+        .ok_or_else(|| AppError::field("user_id", NO_SUCH_USER))?;
+    let added = tx.add_membership(user_id, id, state.now()).await;
+    let added = added.map_err(|error| match error {
+        // The provider is the page the person is on: gone is "not found".
+        StoreError::Conflict { constraint } if constraint == "memberships_provider_id_fkey" => {
+            AppError::NotFound
+        }
+        other => other.into(),
+    })?;
+    if !added {
         return Err(AppError::conflict(
             Some("user_id"),
             "This person is already a member.",
         ));
     }
-    tx.commit(membership_event(
-        state,
-        viewer,
-        Action::MembershipAdded,
-        &provider,
-        &user,
-    ))
-    .await?;
+    let event = membership_event(state, viewer, Action::MembershipAdded, &provider, &user);
+    tx.commit(event).await?;
     Ok(user)
 }
 
@@ -332,23 +365,20 @@ pub async fn remove_member(
     id: ProviderId,
     user_id: UserId,
 ) -> Result<()> {
-    let provider = manageable(state, viewer, id).await?;
-    let user = state
-        .store
-        .user_by_id(user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut tx = state.store.begin().await?;
-    if !tx.remove_membership(user_id, id).await? {
-        return Err(AppError::NotFound);
-    }
-    tx.commit(membership_event(
-        state,
-        viewer,
-        Action::MembershipRemoved,
-        &provider,
-        &user,
-    ))
-    .await?;
-    Ok(())
+    manageable(state, viewer, id).await?;
+    super::retrying(|| async move {
+        let mut tx = state.store.begin().await?;
+        let provider = tx.provider_for_share(id).await?.ok_or(AppError::NotFound)?;
+        let user = tx
+            .user_for_update(user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !tx.remove_membership(user_id, id).await? {
+            return Err(AppError::NotFound);
+        }
+        let event = membership_event(state, viewer, Action::MembershipRemoved, &provider, &user);
+        tx.commit(event).await?;
+        Ok(())
+    })
+    .await
 }

@@ -3,7 +3,7 @@
 
 use super::accounts::{self, INVITATION_VALIDITY, NewAccountInput};
 use crate::AppState;
-use crate::error::{AppError, FieldErrors, Result};
+use crate::error::{AppError, FieldErrors, PROVIDER_GONE, Result};
 use crate::mail;
 use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::{PageNumber, ProviderId, Role, User, UserId};
@@ -55,7 +55,8 @@ fn parse_role(input: &str, errors: &mut FieldErrors) -> Option<Role> {
     role
 }
 
-/// Parses provider ids and checks, inside the transaction, that they all exist.
+/// Parses provider ids and checks, inside the transaction, that they all exist (which keeps
+/// them from being deleted until it ends).
 async fn parse_providers(
     tx: &mut dyn Tx,
     ids: &[String],
@@ -73,10 +74,7 @@ async fn parse_providers(
         }
     }
     if tx.count_providers(&parsed).await? != parsed.len() as i64 {
-        errors.insert(
-            "provider_ids",
-            "One of the chosen providers no longer exists.".into(),
-        );
+        errors.insert("provider_ids", PROVIDER_GONE.into());
     }
     Ok(parsed)
 }
@@ -94,6 +92,22 @@ pub async fn create(state: &AppState, actor: &Actor, input: &NewUser) -> Result<
         Err(other) => return Err(other),
     };
     let role = parse_role(&input.role, &mut errors);
+    let user =
+        super::retrying(|| insert(state, actor, input, &account_input, role, errors.clone()))
+            .await?;
+    state.mail_wakeup.notify_one();
+    Ok(user)
+}
+
+/// The transaction of [`create`], given the input's problems found so far.
+async fn insert(
+    state: &AppState,
+    actor: &Actor,
+    input: &NewUser,
+    account_input: &NewAccountInput,
+    role: Option<Role>,
+    mut errors: FieldErrors,
+) -> Result<User> {
     let mut tx = state.store.begin().await?;
     let providers = parse_providers(tx.as_mut(), &input.provider_ids, &mut errors).await?;
     let (Some(role), true) = (role, errors.is_empty()) else {
@@ -107,7 +121,6 @@ pub async fn create(state: &AppState, actor: &Actor, input: &NewUser) -> Result<
     let mut event = accounts::created_event(actor, &user);
     event.details["provider_ids"] = json!(providers);
     tx.commit(event).await?;
-    state.mail_wakeup.notify_one();
     Ok(user)
 }
 
@@ -157,6 +170,13 @@ fn last_admin() -> AppError {
     )
 }
 
+/// The changes to names and role, checked.
+struct Checked {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    role: Option<Role>,
+}
+
 /// Applies the changes, all or nothing; refuses any attempt to change the email.
 pub async fn update(
     state: &AppState,
@@ -184,6 +204,26 @@ pub async fn update(
         .role
         .as_deref()
         .and_then(|r| parse_role(r, &mut errors));
+    let checked = Checked {
+        first_name,
+        last_name,
+        role,
+    };
+    let user =
+        super::retrying(|| apply(state, actor, id, changes, &checked, errors.clone())).await?;
+    state.mail_wakeup.notify_one();
+    Ok(user)
+}
+
+/// The transaction of [`update`], given the input's problems found so far.
+async fn apply(
+    state: &AppState,
+    actor: &Actor,
+    id: UserId,
+    changes: &UserChanges,
+    checked: &Checked,
+    mut errors: FieldErrors,
+) -> Result<User> {
     let mut tx = state.store.begin().await?;
     let providers = match &changes.provider_ids {
         Some(ids) => Some(parse_providers(tx.as_mut(), ids, &mut errors).await?),
@@ -194,9 +234,9 @@ pub async fn update(
     }
     let before = tx.user_for_update(id).await?.ok_or(AppError::NotFound)?;
     let mut after = before.clone();
-    after.first_name = first_name.unwrap_or(after.first_name);
-    after.last_name = last_name.unwrap_or(after.last_name);
-    after.role = role.unwrap_or(after.role);
+    after.first_name = checked.first_name.clone().unwrap_or(after.first_name);
+    after.last_name = checked.last_name.clone().unwrap_or(after.last_name);
+    after.role = checked.role.unwrap_or(after.role);
     after.can_download_reports = changes
         .can_download_reports
         .unwrap_or(after.can_download_reports);
@@ -218,23 +258,28 @@ pub async fn update(
     }
     after.updated_at = state.now();
     tx.update_user(&after).await?;
-    if before.role != after.role {
-        mail::queue(
-            tx.as_mut(),
-            state,
-            mail::templates::role_changed(&after, before.role),
-        )
-        .await?;
-    }
-    if before.can_download_reports != after.can_download_reports {
-        mail::queue(tx.as_mut(), state, mail::templates::reports_access(&after)).await?;
-    }
+    queue_change_mails(tx.as_mut(), state, &before, &after).await?;
     let event = NewAuditEvent::new(state.now(), actor.clone(), Action::UserUpdated)
         .target("user", id, after.email.as_str())
         .details(Value::Object(changed));
     tx.commit(event).await?;
-    state.mail_wakeup.notify_one();
     Ok(after)
+}
+
+/// Tells the person when their role or report permission changed.
+async fn queue_change_mails(
+    tx: &mut dyn Tx,
+    state: &AppState,
+    before: &User,
+    after: &User,
+) -> Result<()> {
+    if before.role != after.role {
+        mail::queue(tx, state, mail::templates::role_changed(after, before.role)).await?;
+    }
+    if before.can_download_reports != after.can_download_reports {
+        mail::queue(tx, state, mail::templates::reports_access(after)).await?;
+    }
+    Ok(())
 }
 
 /// The changed fields as `{"field": [old, new]}`.
@@ -262,6 +307,13 @@ fn changed_fields(before: &User, after: &User) -> Map<String, Value> {
 
 /// Issues a fresh invitation (new code, link and expiry; the old ones die).
 pub async fn resend_invitation(state: &AppState, actor: &Actor, id: UserId) -> Result<User> {
+    let user = super::retrying(|| reinvite(state, actor, id)).await?;
+    state.mail_wakeup.notify_one();
+    Ok(user)
+}
+
+/// The transaction of [`resend_invitation`].
+async fn reinvite(state: &AppState, actor: &Actor, id: UserId) -> Result<User> {
     let mut tx = state.store.begin().await?;
     let mut user = tx.user_for_update(id).await?.ok_or(AppError::NotFound)?;
     if user.activated_at.is_some() {
@@ -278,7 +330,6 @@ pub async fn resend_invitation(state: &AppState, actor: &Actor, id: UserId) -> R
         json!({ "resent": true, "expires_at": user.invitation_expires_at.unix_timestamp() }),
     ))
     .await?;
-    state.mail_wakeup.notify_one();
     Ok(user)
 }
 
@@ -290,6 +341,11 @@ pub async fn delete(state: &AppState, actor: &Actor, id: UserId) -> Result<()> {
             "You cannot delete your own account.",
         ));
     }
+    super::retrying(|| remove(state, actor, id)).await
+}
+
+/// The transaction of [`delete`].
+async fn remove(state: &AppState, actor: &Actor, id: UserId) -> Result<()> {
     let mut tx = state.store.begin().await?;
     let user = tx.user_for_update(id).await?.ok_or(AppError::NotFound)?;
     if user.is_admin() && tx.count_admins().await? <= 1 {

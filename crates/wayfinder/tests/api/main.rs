@@ -12,6 +12,7 @@ mod multi_instance;
 mod permissions;
 mod provider_picker;
 mod providers;
+mod races;
 mod reports;
 mod security;
 mod sessions;

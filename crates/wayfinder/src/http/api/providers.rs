@@ -135,7 +135,7 @@ async fn add_member(
     let user_id = member
         .user_id
         .parse()
-        .map_err(|_| crate::error::AppError::field("user_id", "There is no such user."))?;
+        .map_err(|_| crate::error::AppError::field("user_id", crate::error::NO_SUCH_USER))?;
     let user = providers::add_member(&state, &current.user, path_id(&id)?, user_id).await?;
     Ok((
         StatusCode::CREATED,

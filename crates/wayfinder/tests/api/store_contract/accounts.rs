@@ -101,3 +101,30 @@ async fn a_dropped_transaction_leaves_nothing_behind() {
     assert_eq!(db.store.user_by_id(ann.id).await.unwrap(), None);
     assert_eq!(db.store.audit_head().await.unwrap().0, 0);
 }
+
+#[tokio::test]
+async fn a_membership_of_a_missing_user_or_provider_names_the_foreign_key_on_both_backends() {
+    let db = fresh().await;
+    let ann = db.add_user("ann@example.org").await;
+    let provider = domain::ProviderId::new();
+    let now = db.now_sql();
+    let insert = format!(
+        "INSERT INTO providers (id, name, created_at, updated_at)
+         VALUES ('{}', 'Provider', {now}, {now})",
+        provider.0
+    );
+    db.raw(&insert).await.expect("provider");
+
+    let mut tx = db.store.begin().await.expect("begin");
+    let no_provider = tx
+        .add_membership(ann.id, domain::ProviderId::new(), start_time())
+        .await;
+    drop(tx);
+    let mut tx = db.store.begin().await.expect("begin");
+    let no_user = tx
+        .add_membership(UserId::new(), provider, start_time())
+        .await;
+
+    assert_eq!(conflict(no_provider), "memberships_provider_id_fkey");
+    assert_eq!(conflict(no_user), "memberships_user_id_fkey");
+}
