@@ -16,5 +16,6 @@ mod sessions;
 mod setup;
 mod sign_in;
 mod smtp;
+mod stale_session;
 mod store_contract;
 mod users;
