@@ -15,6 +15,7 @@ mod security;
 mod sessions;
 mod setup;
 mod sign_in;
+mod slow_clients;
 mod smtp;
 mod stale_session;
 mod store_contract;
