@@ -126,4 +126,45 @@ pub struct ServeArgs {
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
     #[arg(long, env = "WAYFINDER_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// What slow or greedy clients may take from the server.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Seconds a client has to send a request's header (also how long an idle connection stays).
+    #[arg(long, env = "WAYFINDER_HEADER_TIMEOUT_SECONDS", default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout_seconds: u64,
+    /// Seconds a client has, after the header, to send a request's body.
+    #[arg(long, env = "WAYFINDER_REQUEST_TIMEOUT_SECONDS", default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_seconds: u64,
+    /// The largest request header in KiB; a larger one is answered `431`.
+    #[arg(long, env = "WAYFINDER_MAX_HEADER_KIB", default_value_t = 16,
+        value_parser = clap::value_parser!(u64).range(8..=1024))]
+    pub max_header_kib: u64,
+    /// Open connections at most; more wait until one ends.
+    #[arg(long, env = "WAYFINDER_MAX_CONNECTIONS", default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_connections: u64,
+    /// Seconds open requests get to finish after SIGTERM before they are dropped.
+    #[arg(long, env = "WAYFINDER_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub shutdown_timeout_seconds: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> crate::config::ServerLimits {
+        use std::time::Duration;
+        crate::config::ServerLimits {
+            header_read_timeout: Duration::from_secs(self.header_timeout_seconds),
+            request_timeout: Duration::from_secs(self.request_timeout_seconds),
+            // The ranges above keep these far inside `usize` on every target.
+            max_header_bytes: usize::try_from(self.max_header_kib * 1024).unwrap_or(16 * 1024),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(1000),
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout_seconds),
+        }
+    }
 }

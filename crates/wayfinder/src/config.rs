@@ -35,6 +35,35 @@ pub struct Config {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub trust_proxy: bool,
+    pub limits: ServerLimits,
+}
+
+/// What slow or greedy clients may take from the server (SPEC §13).
+#[derive(Debug, Clone)]
+pub struct ServerLimits {
+    /// A request's header must arrive within this; an idle kept-alive connection ends after it.
+    pub header_read_timeout: std::time::Duration,
+    /// A request's body must have arrived this long after its header. Handling the request and
+    /// writing the response (a long streamed download) have no deadline.
+    pub request_timeout: std::time::Duration,
+    /// The largest request header (request line and fields); a larger one gets `431`.
+    pub max_header_bytes: usize,
+    /// Open connections at most; more wait in the listen backlog until one ends.
+    pub max_connections: usize,
+    /// After a shutdown signal, open requests get this long to finish before being dropped.
+    pub shutdown_timeout: std::time::Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(30),
+            max_header_bytes: 16 * 1024,
+            max_connections: 1000,
+            shutdown_timeout: std::time::Duration::from_secs(10),
+        }
+    }
 }
 
 impl Config {
@@ -93,6 +122,7 @@ impl Config {
             session_idle: Duration::minutes(30),
             session_max: Duration::hours(12),
             trust_proxy: false,
+            limits: ServerLimits::default(),
         })
     }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod mail;
 pub mod secrets;
+pub mod server;
 pub mod service;
 pub mod startup;
 pub mod state;

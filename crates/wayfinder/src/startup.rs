@@ -37,7 +37,8 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     })
 }
 
-/// Serves until `shutdown` resolves, then finishes open requests and stops the mail worker.
+/// Serves until `shutdown` resolves, then finishes open requests (within the configured
+/// deadline) and stops the mail worker.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
@@ -46,11 +47,8 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let (stop_worker, worker_stopped) = watch::channel(false);
     let worker = tokio::spawn(mail::worker::run(state.clone(), transport, worker_stopped));
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the server failed")?;
+    let limits = state.config.limits.clone();
+    crate::server::run(listener, http::router(state), limits, shutdown).await;
     // Queued mail stays in the database for the next start.
     let _ = stop_worker.send(true);
     worker.await.context("the mail worker panicked")?;
@@ -147,6 +145,7 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<ExitCode> {
     config.session_idle = time::Duration::minutes(i64::from(args.session_idle_minutes.max(1)));
     config.session_max = time::Duration::hours(i64::from(args.session_max_hours.max(1)));
     config.trust_proxy = args.trust_proxy;
+    config.limits = args.limits.limits();
     let transport = transport::from_setting(&config.mail, config.mail_from.clone())?;
     let state = build_state(config, Arc::new(SystemClock)).await?;
     let listener = TcpListener::bind(args.listen)

@@ -1,6 +1,7 @@
 //! The guard on every state-changing request (SPEC §5): a foreign `Origin` is refused, and a
 //! request that carries the session cookie also needs a matching `Origin` and the session's CSRF
-//! token (`X-CSRF-Token` header, or the `csrf_token` form field).
+//! token (`X-CSRF-Token` header, or the `csrf_token` form field). A cookie that names no live
+//! session never gets here: `auth::session::resolve` removes it first.
 
 use crate::AppState;
 use crate::error::AppError;

@@ -2,16 +2,16 @@
 //! cross-site request guard.
 
 pub mod csrf;
+pub mod session;
 
 use crate::AppState;
 use crate::config::Config;
 use crate::error::{AppError, Result};
 use crate::service::Origin;
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use domain::User;
 use std::net::{IpAddr, SocketAddr};
 use time::Duration;
@@ -85,16 +85,9 @@ impl CurrentUser {
 /// How often at most a session's last-seen time is written.
 const TOUCH_EVERY: Duration = Duration::seconds(15);
 
-/// The user whose live session cookie this request carries, if any.
-pub async fn current_user(headers: &HeaderMap, state: &AppState) -> Result<Option<CurrentUser>> {
-    let jar = CookieJar::from_headers(headers);
-    let Some(token) = jar
-        .get(session_cookie_name(&state.config))
-        .map(|c| c.value().to_owned())
-    else {
-        return Ok(None);
-    };
-    let hash = state.keys.hash("session", &[&token]);
+/// The user whose live session `token` names, if any.
+pub async fn current_user(token: &str, state: &AppState) -> Result<Option<CurrentUser>> {
+    let hash = state.keys.hash("session", &[token]);
     let now = state.now();
     let Some(session) = state
         .store
@@ -111,29 +104,39 @@ pub async fn current_user(headers: &HeaderMap, state: &AppState) -> Result<Optio
     }
     Ok(Some(CurrentUser {
         user,
-        csrf_token: state.keys.csrf_token(&token),
-        session_token: token,
+        csrf_token: state.keys.csrf_token(token),
+        session_token: token.to_owned(),
     }))
+}
+
+/// Where a person goes to sign in; it says so when their session has just ended.
+pub fn sign_in_redirect(ended: bool) -> Redirect {
+    Redirect::to(if ended {
+        "/sign-in?session=ended"
+    } else {
+        "/sign-in"
+    })
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Response;
 
-    /// Not signed in: `401` for the API, a redirect to the sign-in page for people.
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+    /// Not signed in: `401` for the API, a redirect to the sign-in page for people. The
+    /// session was resolved by [`session::resolve`], which runs before every handler.
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
+        if let Some(user) = CurrentUser::of(&parts.extensions) {
+            return Ok(user);
+        }
         // Nested routers see their path without the prefix; the original tells API from page.
         let path = parts
             .extensions
             .get::<OriginalUri>()
             .map_or_else(|| parts.uri.path().to_owned(), |uri| uri.path().to_owned());
-        let api = path.starts_with("/api/");
-        match current_user(&parts.headers, state).await {
-            Ok(Some(user)) => Ok(user),
-            Ok(None) if api => Err(AppError::Unauthenticated.into_response()),
-            Ok(None) => Err(Redirect::to("/sign-in").into_response()),
-            Err(error) if api => Err(error.into_response()),
-            Err(error) => Err(crate::http::pages::PageError(error).into_response()),
+        if path.starts_with("/api/") {
+            return Err(AppError::Unauthenticated.into_response());
         }
+        let ended = parts.extensions.get::<session::SessionEnded>().is_some();
+        Err(sign_in_redirect(ended).into_response())
     }
 }
 

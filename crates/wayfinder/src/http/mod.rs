@@ -26,6 +26,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             csrf::guard,
         ))
+        // Before the guard, so that a cookie naming no live session is no cookie to it.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::session::resolve,
+        ))
         .layer(DefaultBodyLimit::max(csrf::MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -25,12 +25,12 @@ const ENV: &[&str] = &[
 ];
 
 /// One test's temporary home: the data directory, and the captured console beside it.
-struct Home {
+pub(crate) struct Home {
     root: tempfile::TempDir,
 }
 
 impl Home {
-    fn new() -> Home {
+    pub(crate) fn new() -> Home {
         Home {
             root: tempfile::tempdir().expect("temp dir"),
         }
@@ -94,7 +94,7 @@ impl Home {
 }
 
 /// A running `wayfinder serve`, killed if the test ends without stopping it.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     base: String,
     stdout: PathBuf,
@@ -103,12 +103,17 @@ struct Server {
 
 impl Server {
     async fn start(home: &Home) -> Server {
+        Self::start_with(home, &[]).await
+    }
+
+    /// Starts `serve` with extra `args`.
+    pub(crate) async fn start_with(home: &Home, args: &[&str]) -> Server {
         let listen = format!("127.0.0.1:{}", free_port());
         let stdout = home.root.path().join("serve.stdout");
         let stderr = home.root.path().join("serve.stderr");
         let file = |path: &Path| std::fs::File::create(path).expect("console file");
         let child = home
-            .command(&["serve", "--listen", &listen])
+            .command(&[&["serve", "--listen", &listen][..], args].concat())
             .stdout(Stdio::from(file(&stdout)))
             .stderr(Stdio::from(file(&stderr)))
             .spawn()
@@ -138,7 +143,7 @@ impl Server {
         panic!("the server did not become healthy: {}", self.console().1);
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
@@ -186,7 +191,7 @@ impl Server {
     }
 
     /// Sends SIGTERM and waits (10 s at most) for the process to end.
-    async fn terminate(mut self) -> ExitStatus {
+    pub(crate) async fn terminate(mut self) -> ExitStatus {
         let pid = self.child.id().expect("a running server");
         let kill = std::process::Command::new("kill")
             .args(["-TERM", &pid.to_string()])

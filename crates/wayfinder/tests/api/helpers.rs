@@ -39,14 +39,31 @@ impl TestApp {
         Self::spawn_with(Memory::default()).await
     }
 
+    /// Spawns with other limits on slow or greedy clients.
+    pub async fn spawn_with_limits(limits: wayfinder::config::ServerLimits) -> TestApp {
+        let memory = Memory::default();
+        let transport = Arc::new(memory.clone());
+        let mut app = Self::spawn_configured(transport, |config| config.limits = limits).await;
+        app.mail = memory;
+        app
+    }
+
     /// Spawns with another mail transport (SMTP tests); `mail` then stays empty.
     pub async fn spawn_with_transport(transport: Arc<dyn Transport>) -> TestApp {
+        Self::spawn_configured(transport, |_| {}).await
+    }
+
+    async fn spawn_configured(
+        transport: Arc<dyn Transport>,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let database = Arc::new(TestDatabase::create(dir.path()).await);
         let mut config = test_config(&address, dir.path());
         config.database_url = SecretString::from(database.url.clone());
+        configure(&mut config);
         let clock = Arc::new(ManualClock::new(start_time()));
         Self::launch(config, clock, transport, dir, database, listener).await
     }
@@ -282,6 +299,7 @@ pub fn test_config(address: &str, dir: &std::path::Path) -> Config {
         session_idle: time::Duration::minutes(30),
         session_max: time::Duration::hours(12),
         trust_proxy: false,
+        limits: wayfinder::config::ServerLimits::default(),
     }
 }
 

@@ -2,14 +2,14 @@
 
 use super::{PageError, PageForm, render, sign_in_problem};
 use crate::AppState;
-use crate::auth::{self, ClientOrigin, CurrentUser, current_user};
+use crate::auth::{self, ClientOrigin, CurrentUser};
 use crate::error::AppError;
 use crate::secrets::random_token;
 use crate::service::sign_in;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Template, Default)]
 #[template(path = "pages/sign_in.html")]
 struct SignInPage {
+    notice: Option<&'static str>,
     email: String,
     email_error: Option<String>,
     problem: Option<String>,
@@ -85,14 +86,22 @@ fn with_error<T: Template>(
     response
 }
 
-async fn sign_in_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    if current_user(&headers, &state).await?.is_some() {
-        return Ok(Redirect::to("/").into_response());
+/// Told in plain words when a person was sent here because their session ended.
+const SESSION_ENDED: &str =
+    "Your session ended, so you were signed out. Please sign in again to continue.";
+
+async fn sign_in_page(RawQuery(query): RawQuery, extensions: axum::http::Extensions) -> Response {
+    if CurrentUser::of(&extensions).is_some() {
+        return Redirect::to("/").into_response();
     }
-    Ok(render(&SignInPage::default()))
+    let query = query.unwrap_or_default();
+    let ended = url::form_urlencoded::parse(query.as_bytes())
+        .any(|(key, value)| key == "session" && value == "ended")
+        || extensions.get::<auth::session::SessionEnded>().is_some();
+    render(&SignInPage {
+        notice: ended.then_some(SESSION_ENDED),
+        ..Default::default()
+    })
 }
 
 async fn request(
