@@ -9,6 +9,8 @@ fn mail(n: i64) -> NewMail {
         subject: format!("Message {n}"),
         body_sealed: vec![n as u8; 16],
         created_at: start_time() + Duration::seconds(n),
+        message_id: format!("<m{n}@example.org>"),
+        secret_of: None,
     }
 }
 
@@ -28,9 +30,21 @@ async fn mail_is_leased_oldest_first_then_sent_or_retried_later() {
     let now = start_time() + Duration::minutes(1);
     let lease = Duration::minutes(5);
 
-    let first = db.store.claim_mail(now, now + lease, 2).await.unwrap();
-    let second = db.store.claim_mail(now, now + lease, 2).await.unwrap();
-    let leased = db.store.claim_mail(now, now + lease, 2).await.unwrap();
+    let first = db
+        .store
+        .claim_mail(now, now + lease, 2, "worker")
+        .await
+        .unwrap();
+    let second = db
+        .store
+        .claim_mail(now, now + lease, 2, "worker")
+        .await
+        .unwrap();
+    let leased = db
+        .store
+        .claim_mail(now, now + lease, 2, "worker")
+        .await
+        .unwrap();
 
     let ids = |batch: &[store::QueuedMail]| batch.iter().map(|m| m.id).collect::<Vec<_>>();
     assert_eq!(ids(&first), vec![mails[0].id, mails[1].id]);
@@ -50,9 +64,12 @@ async fn mail_is_leased_oldest_first_then_sent_or_retried_later() {
     failed.await.unwrap();
     let after_lease = now + lease;
     let long_lease = after_lease + Duration::hours(1);
-    let expired = db.store.claim_mail(after_lease, long_lease, 10);
+    let expired = db.store.claim_mail(after_lease, long_lease, 10, "worker");
     assert_eq!(ids(&expired.await.unwrap()), vec![mails[2].id]);
-    let retried = db.store.claim_mail(retry_at, retry_at + lease, 10).await;
+    let retried = db
+        .store
+        .claim_mail(retry_at, retry_at + lease, 10, "worker")
+        .await;
     let retried = retried.unwrap();
     assert_eq!(ids(&retried), vec![mails[1].id]);
     assert_eq!(retried[0].attempts, 2);
@@ -71,7 +88,9 @@ async fn parallel_workers_claim_each_message_once() {
         workers.spawn(async move {
             let mut taken = Vec::new();
             loop {
-                let batch = store.claim_mail(now, now + Duration::minutes(5), 3).await;
+                let batch = store
+                    .claim_mail(now, now + Duration::minutes(5), 3, "worker")
+                    .await;
                 let batch = batch.unwrap();
                 if batch.is_empty() {
                     return taken;
