@@ -68,10 +68,10 @@ fn locked_id(dir: &Path) -> std::io::Result<Option<(String, File)>> {
         .create(true)
         .truncate(false)
         .open(dir.join(FILE))?;
-    match file.try_lock() {
+    match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-        Err(std::fs::TryLockError::Error(error)) => return Err(error),
+        Err(rustix::io::Errno::WOULDBLOCK) => return Ok(None),
+        Err(error) => return Err(error.into()),
     }
     let mut id = String::new();
     file.read_to_string(&mut id)?;
