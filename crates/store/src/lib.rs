@@ -208,13 +208,17 @@ pub trait Store: Send + Sync + 'static {
     /// Slides the idle timeout forward.
     async fn touch_session(&self, id_hash: &[u8], now: OffsetDateTime) -> StoreResult<()>;
 
-    /// Leases up to `limit` due messages to this worker until `lease_until`.
+    /// Leases up to `limit` due messages to the worker `owner` until `lease_until`.
     async fn claim_mail(
         &self,
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
         limit: i64,
+        owner: &str,
     ) -> StoreResult<Vec<QueuedMail>>;
+    /// Frees every lease that `owner` holds on unsent mail; returns how many. Only for an owner
+    /// known to be gone (an earlier run of this instance), never for a live one.
+    async fn release_mail_leases(&self, owner: &str) -> StoreResult<u64>;
     /// Marks a message delivered and erases its body.
     async fn mail_sent(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<()>;
     async fn mail_failed(
@@ -332,6 +336,8 @@ pub trait Tx: Send {
     async fn insert_session(&mut self, session: &SessionRecord) -> StoreResult<()>;
     async fn delete_session(&mut self, id_hash: &[u8]) -> StoreResult<()>;
 
+    /// Queues a message; one that carries a user's secret first cancels the unsent messages
+    /// that carry an older secret of theirs (a new secret kills the old one).
     async fn enqueue_mail(&mut self, mail: &NewMail) -> StoreResult<()>;
 
     /// Appends an audit event inside the transaction (for actions that record several).

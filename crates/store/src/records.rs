@@ -87,6 +87,10 @@ pub struct NewMail {
     pub subject: String,
     pub body_sealed: Vec<u8>,
     pub created_at: OffsetDateTime,
+    /// The `Message-ID` header, fixed now so that every delivery of the message carries it.
+    pub message_id: String,
+    /// The user whose sign-in secret (code and link) the message carries, if any.
+    pub secret_of: Option<UserId>,
 }
 
 /// A message leased to a worker for delivery.
@@ -97,6 +101,8 @@ pub struct QueuedMail {
     pub subject: String,
     pub body_sealed: Vec<u8>,
     pub attempts: i64,
+    /// `None` for a message queued before Message-IDs were stored.
+    pub message_id: Option<String>,
 }
 
 /// A provider as listed on the dashboard.

@@ -107,6 +107,11 @@ pub struct SiteArgs {
         default_value = "Wayfinder <wayfinder@localhost>"
     )]
     pub mail_from: String,
+    /// Seconds one delivery attempt may take in all (connection, greeting, every reply); a
+    /// relay that stalls longer is given up on, and the message is retried later.
+    #[arg(long, env = "WAYFINDER_MAIL_TIMEOUT_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub mail_timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -30,6 +30,8 @@ pub struct Config {
     pub secret_key: Option<SecretString>,
     pub mail: MailSetting,
     pub mail_from: lettre::message::Mailbox,
+    /// The hard deadline of one delivery attempt.
+    pub mail_timeout: std::time::Duration,
     /// Report date ranges are whole days here, and report times are shown here.
     pub timezone: jiff::tz::TimeZone,
     pub session_idle: Duration,
@@ -117,6 +119,7 @@ impl Config {
                 .mail_from
                 .parse()
                 .with_context(|| format!("invalid sender address {:?}", site.mail_from))?,
+            mail_timeout: std::time::Duration::from_secs(site.mail_timeout_seconds),
             timezone: jiff::tz::TimeZone::get(&site.timezone)
                 .with_context(|| format!("unknown time zone {:?}", site.timezone))?,
             session_idle: Duration::minutes(30),

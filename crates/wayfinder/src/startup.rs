@@ -70,7 +70,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         } => {
             let config = Config::resolve(&storage, &site, default_listen())?;
-            let transport = transport::from_setting(&config.mail, config.mail_from.clone())?;
+            let transport = transport::from_config(&config)?;
             let state = build_state(config, Arc::new(SystemClock)).await?;
             let input = NewAccountInput {
                 email,
@@ -132,6 +132,7 @@ fn offline_config(storage: &crate::cli::StorageArgs) -> anyhow::Result<Config> {
         mail: None,
         mail_from: "wayfinder@localhost".into(),
         timezone: "UTC".into(),
+        mail_timeout_seconds: 30,
     };
     Config::resolve(storage, &site, default_listen())
 }
@@ -146,7 +147,7 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<ExitCode> {
     config.session_max = time::Duration::hours(i64::from(args.session_max_hours.max(1)));
     config.trust_proxy = args.trust_proxy;
     config.limits = args.limits.limits();
-    let transport = transport::from_setting(&config.mail, config.mail_from.clone())?;
+    let transport = transport::from_config(&config)?;
     let state = build_state(config, Arc::new(SystemClock)).await?;
     let listener = TcpListener::bind(args.listen)
         .await

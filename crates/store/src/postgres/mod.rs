@@ -36,6 +36,11 @@ const MIGRATIONS: Embedded = &[
         include_str!("migrations/0002_directory.sql"),
     ),
     (3, "sessions", include_str!("migrations/0003_sessions.sql")),
+    (
+        4,
+        "mail delivery",
+        include_str!("migrations/0004_mail_delivery.sql"),
+    ),
 ];
 
 /// Connections each instance keeps at most; the server's `max_connections` must cover all
@@ -316,8 +321,13 @@ impl Store for PostgresStore {
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
         limit: i64,
+        owner: &str,
     ) -> StoreResult<Vec<QueuedMail>> {
-        queue::claim_mail(&self.pool, now, lease_until, limit).await
+        queue::claim_mail(&self.pool, now, lease_until, limit, owner).await
+    }
+
+    async fn release_mail_leases(&self, owner: &str) -> StoreResult<u64> {
+        queue::release_mail_leases(&self.pool, owner).await
     }
 
     async fn mail_sent(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<()> {

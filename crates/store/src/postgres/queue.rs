@@ -50,30 +50,44 @@ pub(super) async fn claim_mail(
     now: OffsetDateTime,
     lease_until: OffsetDateTime,
     limit: i64,
+    owner: &str,
 ) -> StoreResult<Vec<QueuedMail>> {
     // SKIP LOCKED: two workers claiming at once take different messages; a row another
     // worker has just leased fails the re-checked lease condition and is left out.
     // Handed out oldest first, as SQLite does.
     sqlx::query(
         "WITH claimed AS (
-           UPDATE mail_queue SET locked_until = $1, attempts = attempts + 1
+           UPDATE mail_queue SET locked_until = $1, locked_by = $4, attempts = attempts + 1
            WHERE id IN (SELECT id FROM mail_queue
                         WHERE sent_at IS NULL AND next_attempt_at <= $2
                           AND (locked_until IS NULL OR locked_until <= $2)
                         ORDER BY created_at LIMIT $3
                         FOR UPDATE SKIP LOCKED)
-           RETURNING id, recipient, subject, body_sealed, attempts, created_at)
-         SELECT id, recipient, subject, body_sealed, attempts FROM claimed
+           RETURNING id, recipient, subject, body_sealed, attempts, message_id, created_at)
+         SELECT id, recipient, subject, body_sealed, attempts, message_id FROM claimed
          ORDER BY created_at",
     )
     .bind(lease_until)
     .bind(now)
     .bind(limit)
+    .bind(owner)
     .fetch_all(pool)
     .await?
     .iter()
     .map(rows::queued_mail)
     .collect()
+}
+
+/// Frees the leases that `owner` holds (a previous run of this instance, which is gone).
+pub(super) async fn release_mail_leases(pool: &PgPool, owner: &str) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE mail_queue SET locked_until = NULL, locked_by = NULL
+         WHERE locked_by = $1 AND sent_at IS NULL",
+    )
+    .bind(owner)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 pub(super) async fn mail_sent(
@@ -83,7 +97,7 @@ pub(super) async fn mail_sent(
 ) -> StoreResult<()> {
     sqlx::query(
         "UPDATE mail_queue SET sent_at = $1, body_sealed = NULL, locked_until = NULL,
-         last_error = NULL WHERE id = $2",
+         locked_by = NULL, last_error = NULL WHERE id = $2",
     )
     .bind(now)
     .bind(id)
@@ -99,8 +113,8 @@ pub(super) async fn mail_failed(
     error: &str,
 ) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE mail_queue SET next_attempt_at = $1, locked_until = NULL, last_error = $2
-         WHERE id = $3",
+        "UPDATE mail_queue SET next_attempt_at = $1, locked_until = NULL, locked_by = NULL,
+         last_error = $2 WHERE id = $3",
     )
     .bind(next_attempt_at)
     .bind(error)

@@ -49,6 +49,7 @@ pub(super) fn queued_mail(row: &PgRow) -> StoreResult<QueuedMail> {
             .try_get::<Option<Vec<u8>>, _>("body_sealed")?
             .unwrap_or_default(),
         attempts: row.try_get("attempts")?,
+        message_id: row.try_get("message_id")?,
     })
 }
 

@@ -284,15 +284,25 @@ impl Tx for PostgresTx {
     }
 
     async fn enqueue_mail(&mut self, mail: &NewMail) -> StoreResult<()> {
+        if let Some(user_id) = mail.secret_of {
+            // The user's older secret is dead now: its message must not go out after all.
+            sqlx::query("DELETE FROM mail_queue WHERE secret_of = $1 AND sent_at IS NULL")
+                .bind(user_id.0)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         sqlx::query(
-            "INSERT INTO mail_queue (id, recipient, subject, body_sealed, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $5)",
+            "INSERT INTO mail_queue (id, recipient, subject, body_sealed, next_attempt_at,
+               created_at, message_id, secret_of)
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
         )
         .bind(mail.id)
         .bind(&mail.recipient)
         .bind(&mail.subject)
         .bind(&mail.body_sealed)
         .bind(mail.created_at)
+        .bind(&mail.message_id)
+        .bind(mail.secret_of.map(|id| id.0))
         .execute(&mut *self.tx)
         .await?;
         Ok(())

@@ -36,6 +36,11 @@ const MIGRATIONS: Embedded = &[
         include_str!("migrations/0002_directory.sql"),
     ),
     (3, "sessions", include_str!("migrations/0003_sessions.sql")),
+    (
+        4,
+        "mail delivery",
+        include_str!("migrations/0004_mail_delivery.sql"),
+    ),
 ];
 
 pub(crate) struct SqliteStore {
@@ -423,18 +428,20 @@ impl Store for SqliteStore {
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
         limit: i64,
+        owner: &str,
     ) -> StoreResult<Vec<QueuedMail>> {
         let rows = sqlx::query(
-            "UPDATE mail_queue SET locked_until = ?1, attempts = attempts + 1
+            "UPDATE mail_queue SET locked_until = ?1, locked_by = ?4, attempts = attempts + 1
              WHERE id IN (SELECT id FROM mail_queue
                           WHERE sent_at IS NULL AND next_attempt_at <= ?2
                             AND (locked_until IS NULL OR locked_until <= ?2)
                           ORDER BY created_at LIMIT ?3)
-             RETURNING id, recipient, subject, body_sealed, attempts",
+             RETURNING id, recipient, subject, body_sealed, attempts, message_id",
         )
         .bind(micros(lease_until))
         .bind(micros(now))
         .bind(limit)
+        .bind(owner)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -447,15 +454,27 @@ impl Store for SqliteStore {
                         .try_get::<Option<Vec<u8>>, _>("body_sealed")?
                         .unwrap_or_default(),
                     attempts: row.try_get("attempts")?,
+                    message_id: row.try_get("message_id")?,
                 })
             })
             .collect()
     }
 
+    async fn release_mail_leases(&self, owner: &str) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE mail_queue SET locked_until = NULL, locked_by = NULL
+             WHERE locked_by = $1 AND sent_at IS NULL",
+        )
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn mail_sent(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<()> {
         sqlx::query(
             "UPDATE mail_queue SET sent_at = ?, body_sealed = NULL, locked_until = NULL,
-             last_error = NULL WHERE id = ?",
+             locked_by = NULL, last_error = NULL WHERE id = ?",
         )
         .bind(micros(now))
         .bind(id.to_string())
@@ -471,8 +490,8 @@ impl Store for SqliteStore {
         error: &str,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE mail_queue SET next_attempt_at = ?, locked_until = NULL, last_error = ?
-             WHERE id = ?",
+            "UPDATE mail_queue SET next_attempt_at = ?, locked_until = NULL, locked_by = NULL,
+             last_error = ? WHERE id = ?",
         )
         .bind(micros(next_attempt_at))
         .bind(error)

@@ -280,9 +280,17 @@ impl Tx for SqliteTx {
     }
 
     async fn enqueue_mail(&mut self, mail: &NewMail) -> StoreResult<()> {
+        if let Some(user_id) = mail.secret_of {
+            // The user's older secret is dead now: its message must not go out after all.
+            sqlx::query("DELETE FROM mail_queue WHERE secret_of = ? AND sent_at IS NULL")
+                .bind(user_id.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        }
         sqlx::query(
-            "INSERT INTO mail_queue (id, recipient, subject, body_sealed, next_attempt_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO mail_queue (id, recipient, subject, body_sealed, next_attempt_at,
+               created_at, message_id, secret_of)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(mail.id.to_string())
         .bind(&mail.recipient)
@@ -290,6 +298,8 @@ impl Tx for SqliteTx {
         .bind(&mail.body_sealed)
         .bind(micros(mail.created_at))
         .bind(micros(mail.created_at))
+        .bind(&mail.message_id)
+        .bind(mail.secret_of.map(|id| id.to_string()))
         .execute(&mut *self.tx)
         .await?;
         Ok(())

@@ -48,6 +48,7 @@ pub fn role_changed(user: &User, old_role: Role) -> Email {
             old_role: old_role.label(),
             new_role: user.role.label(),
         }),
+        secret_of: None,
     }
 }
 
@@ -65,6 +66,7 @@ pub fn reports_access(user: &User) -> Email {
             first_name: &user.first_name,
             granted: user.can_download_reports,
         }),
+        secret_of: None,
     }
 }
 
@@ -87,6 +89,7 @@ pub fn sign_in(user: &User, code: &str, link: &str) -> Email {
             code,
             link,
         }),
+        secret_of: Some(user.id),
     }
 }
 
@@ -109,5 +112,6 @@ pub fn invitation(user: &User, code: &str, link: &str, code_page: &str) -> Email
             code_page,
             expires: &expires,
         }),
+        secret_of: Some(user.id),
     }
 }

@@ -1,6 +1,6 @@
 //! Where delivered mail goes: an SMTP server, a directory of `.eml` files, or memory (tests).
 
-use crate::config::MailSetting;
+use crate::config::{Config, MailSetting};
 use anyhow::Context;
 use async_trait::async_trait;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
@@ -9,11 +9,15 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// A message at delivery time, its secrets in clear only in memory.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
     pub id: uuid::Uuid,
+    /// `<…>`, the same at every delivery of the message, so that a receiving server can drop
+    /// a duplicate.
+    pub message_id: String,
     pub to: String,
     pub subject: String,
     pub text: String,
@@ -26,7 +30,7 @@ impl Outgoing {
             .from(from.clone())
             .to(self.to.parse().context("invalid recipient")?)
             .subject(&self.subject)
-            .message_id(Some(format!("<{}@wayfinder>", self.id)));
+            .message_id(Some(self.message_id.clone()));
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
             .body(plain_body(&self.text));
@@ -62,14 +66,17 @@ pub trait Transport: Send + Sync + 'static {
     async fn send(&self, mail: &Outgoing) -> anyhow::Result<()>;
 }
 
-/// Builds the transport that the setting names.
-pub fn from_setting(setting: &MailSetting, from: Mailbox) -> anyhow::Result<Arc<dyn Transport>> {
-    Ok(match setting {
+/// Builds the transport that the configuration names.
+pub fn from_config(config: &Config) -> anyhow::Result<Arc<dyn Transport>> {
+    let from = config.mail_from.clone();
+    Ok(match &config.mail {
         MailSetting::Files(dir) => Arc::new(Files {
             dir: dir.clone(),
             from,
         }),
-        MailSetting::Smtp(url) => Arc::new(Smtp::new(url.expose_secret(), from)?),
+        MailSetting::Smtp(url) => {
+            Arc::new(Smtp::new(url.expose_secret(), from, config.mail_timeout)?)
+        }
     })
 }
 
@@ -105,7 +112,8 @@ pub struct Smtp {
 }
 
 impl Smtp {
-    pub fn new(url: &str, from: Mailbox) -> anyhow::Result<Self> {
+    /// `timeout` bounds each network step inside lettre; the worker bounds the whole attempt.
+    pub fn new(url: &str, from: Mailbox, timeout: Duration) -> anyhow::Result<Self> {
         let mut parsed = url::Url::parse(url).context("invalid SMTP URL")?;
         let tls = parsed
             .query_pairs()
@@ -134,7 +142,7 @@ impl Smtp {
         let url = parsed.as_str().trim_end_matches('?').to_owned();
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
             .context("invalid SMTP URL")?
-            .timeout(Some(std::time::Duration::from_secs(30)))
+            .timeout(Some(timeout))
             .build();
         Ok(Self { transport, from })
     }

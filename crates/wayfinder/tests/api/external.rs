@@ -156,6 +156,7 @@ impl RawMail {
     pub fn secrets(&self) -> (String, String) {
         secrets_in(&Outgoing {
             id: uuid::Uuid::nil(),
+            message_id: self.header("Message-ID").to_owned(),
             to: self.header("To").to_owned(),
             subject: self.header("Subject").to_owned(),
             text: self.body.clone(),

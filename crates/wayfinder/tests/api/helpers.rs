@@ -21,6 +21,8 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub mail: Memory,
+    /// Where this instance delivers mail (`mail` for most tests).
+    transport: Arc<dyn Transport>,
     /// The data directory: the database file (SQLite), the secret key and the outbox.
     pub dir: tempfile::TempDir,
     /// Shared with siblings; the database goes when the last of them does.
@@ -53,9 +55,10 @@ impl TestApp {
         Self::spawn_configured(transport, |_| {}).await
     }
 
-    async fn spawn_configured(
+    /// Spawns with another mail transport and settings changed by `edit`.
+    pub async fn spawn_configured(
         transport: Arc<dyn Transport>,
-        configure: impl FnOnce(&mut Config),
+        edit: impl FnOnce(&mut Config),
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -63,7 +66,7 @@ impl TestApp {
         let database = Arc::new(TestDatabase::create(dir.path()).await);
         let mut config = test_config(&address, dir.path());
         config.database_url = SecretString::from(database.url.clone());
-        configure(&mut config);
+        edit(&mut config);
         let clock = Arc::new(ManualClock::new(start_time()));
         Self::launch(config, clock, transport, dir, database, listener).await
     }
@@ -105,25 +108,32 @@ impl TestApp {
         let state = wayfinder::startup::build_state(config, clock.clone())
             .await
             .expect("state");
-        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server_state = state.clone();
-        let server = tokio::spawn(async move {
-            wayfinder::startup::serve(server_state, listener, transport, async {
-                let _ = stopped.await;
-            })
-            .await
-            .expect("server");
-        });
+        let (shutdown, server) = start_server(&state, listener, transport.clone());
         TestApp {
             address,
             state,
             clock,
             mail: Memory::default(),
+            transport,
             dir,
             database,
             shutdown: Some(shutdown),
             server: Some(server),
         }
+    }
+
+    /// Stops this instance and starts it again on the same data directory, database, clock and
+    /// transport, on a new port, as a restarted process would be.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        self.address = format!("http://{}", listener.local_addr().expect("address"));
+        let config = (*self.state.config).clone();
+        self.state = wayfinder::startup::build_state(config, self.clock.clone())
+            .await
+            .expect("state");
+        let (shutdown, server) = start_server(&self.state, listener, self.transport.clone());
+        (self.shutdown, self.server) = (Some(shutdown), Some(server));
     }
 
     async fn spawn_with(memory: Memory) -> TestApp {
@@ -255,6 +265,25 @@ impl TestApp {
     }
 }
 
+type Server = (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+);
+
+/// Serves `state` on `listener` until the sender is used or dropped.
+fn start_server(state: &AppState, listener: TcpListener, transport: Arc<dyn Transport>) -> Server {
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server_state = state.clone();
+    let server = tokio::spawn(async move {
+        wayfinder::startup::serve(server_state, listener, transport, async {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("server");
+    });
+    (shutdown, server)
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
@@ -295,6 +324,7 @@ pub fn test_config(address: &str, dir: &std::path::Path) -> Config {
         mail_from: "Wayfinder <wayfinder@example.org>"
             .parse()
             .expect("mailbox"),
+        mail_timeout: Duration::from_secs(2),
         timezone: jiff::tz::TimeZone::UTC,
         session_idle: time::Duration::minutes(30),
         session_max: time::Duration::hours(12),

@@ -104,6 +104,7 @@ async fn twenty_messages_queued_at_once_are_each_delivered_exactly_once() {
                 text: format!("Hello {to}"),
                 html: None,
             },
+            secret_of: None,
         };
         mail::queue(tx.as_mut(), &one.state, email)
             .await

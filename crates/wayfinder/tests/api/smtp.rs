@@ -90,7 +90,10 @@ fn install_hint() -> &'static str {
 
 fn smtp_transport(port: u16) -> Arc<dyn Transport> {
     let url = format!("smtp://127.0.0.1:{port}?tls=none");
-    Arc::new(Smtp::new(&url, FROM.parse().expect("mailbox")).expect("SMTP transport"))
+    Arc::new(
+        Smtp::new(&url, FROM.parse().expect("mailbox"), Duration::from_secs(2))
+            .expect("SMTP transport"),
+    )
 }
 
 /// Creates an account as an administrator would, without waiting for its invitation.

@@ -9,6 +9,8 @@ fn mail(n: i64) -> NewMail {
         subject: format!("Message {n}"),
         body_sealed: vec![n as u8; 16],
         created_at: start_time() + Duration::seconds(n),
+        message_id: format!("<m{n}@example.org>"),
+        secret_of: None,
     }
 }
 
@@ -28,9 +30,21 @@ async fn mail_is_leased_oldest_first_then_sent_or_retried_later() {
     let now = start_time() + Duration::minutes(1);
     let lease = Duration::minutes(5);
 
-    let first = db.store.claim_mail(now, now + lease, 2).await.unwrap();
-    let second = db.store.claim_mail(now, now + lease, 2).await.unwrap();
-    let leased = db.store.claim_mail(now, now + lease, 2).await.unwrap();
+    let first = db
+        .store
+        .claim_mail(now, now + lease, 2, "worker")
+        .await
+        .unwrap();
+    let second = db
+        .store
+        .claim_mail(now, now + lease, 2, "worker")
+        .await
+        .unwrap();
+    let leased = db
+        .store
+        .claim_mail(now, now + lease, 2, "worker")
+        .await
+        .unwrap();
 
     let ids = |batch: &[store::QueuedMail]| batch.iter().map(|m| m.id).collect::<Vec<_>>();
     assert_eq!(ids(&first), vec![mails[0].id, mails[1].id]);
@@ -50,9 +64,12 @@ async fn mail_is_leased_oldest_first_then_sent_or_retried_later() {
     failed.await.unwrap();
     let after_lease = now + lease;
     let long_lease = after_lease + Duration::hours(1);
-    let expired = db.store.claim_mail(after_lease, long_lease, 10);
+    let expired = db.store.claim_mail(after_lease, long_lease, 10, "worker");
     assert_eq!(ids(&expired.await.unwrap()), vec![mails[2].id]);
-    let retried = db.store.claim_mail(retry_at, retry_at + lease, 10).await;
+    let retried = db
+        .store
+        .claim_mail(retry_at, retry_at + lease, 10, "worker")
+        .await;
     let retried = retried.unwrap();
     assert_eq!(ids(&retried), vec![mails[1].id]);
     assert_eq!(retried[0].attempts, 2);
@@ -71,7 +88,9 @@ async fn parallel_workers_claim_each_message_once() {
         workers.spawn(async move {
             let mut taken = Vec::new();
             loop {
-                let batch = store.claim_mail(now, now + Duration::minutes(5), 3).await;
+                let batch = store
+                    .claim_mail(now, now + Duration::minutes(5), 3, "worker")
+                    .await;
                 let batch = batch.unwrap();
                 if batch.is_empty() {
                     return taken;
@@ -136,5 +155,60 @@ async fn parallel_appends_form_one_valid_chain() {
     assert_eq!(
         audit_chain::verify(db.store.as_ref()).await.unwrap(),
         Ok(40)
+    );
+}
+
+#[tokio::test]
+async fn leases_of_a_gone_owner_are_freed_and_a_live_owners_are_not() {
+    let db = fresh().await;
+    let mails: Vec<NewMail> = (0..3).map(mail).collect();
+    enqueue(db.store.as_ref(), &mails).await;
+    let now = start_time() + Duration::minutes(1);
+    let lease = now + Duration::minutes(5);
+    db.store.claim_mail(now, lease, 2, "gone").await.unwrap();
+    db.store.claim_mail(now, lease, 1, "alive").await.unwrap();
+
+    let freed = db.store.release_mail_leases("gone").await.unwrap();
+    let retaken = db
+        .store
+        .claim_mail(now, lease, 10, "restarted")
+        .await
+        .unwrap();
+
+    assert_eq!(freed, 2);
+    let ids: Vec<_> = retaken.iter().map(|m| m.id).collect();
+    assert_eq!(ids, [mails[0].id, mails[1].id], "not the live owner's");
+    assert_eq!(retaken[0].message_id.as_deref(), Some("<m0@example.org>"));
+}
+
+#[tokio::test]
+async fn a_message_with_a_new_secret_cancels_the_unsent_one_with_the_old() {
+    let db = fresh().await;
+    let ann = db.add_user("ann@example.org").await;
+    let with_secret = |n| NewMail {
+        secret_of: Some(ann.id),
+        ..mail(n)
+    };
+    let (sent, stale, other) = (with_secret(0), with_secret(1), mail(2));
+    enqueue(db.store.as_ref(), std::slice::from_ref(&sent)).await;
+    let now = start_time() + Duration::minutes(1);
+    db.store.claim_mail(now, now, 1, "w").await.unwrap();
+    db.store.mail_sent(sent.id, now).await.unwrap();
+    enqueue(db.store.as_ref(), &[stale, other.clone()]).await;
+
+    let newer = with_secret(3);
+    enqueue(db.store.as_ref(), std::slice::from_ref(&newer)).await;
+
+    let due = db.store.claim_mail(now, now, 10, "w").await.unwrap();
+    let ids: Vec<_> = due.iter().map(|m| m.id).collect();
+    assert_eq!(ids, [other.id, newer.id]);
+    let kept = format!(
+        "UPDATE mail_queue SET subject = subject WHERE id = '{}'",
+        sent.id
+    );
+    assert_eq!(
+        db.raw(&kept).await.unwrap(),
+        1,
+        "a sent message's record stays"
     );
 }
