@@ -8,6 +8,7 @@ mod dashboard;
 mod external;
 mod helpers;
 mod multi_instance;
+mod openapi;
 mod permissions;
 mod providers;
 mod reports;
