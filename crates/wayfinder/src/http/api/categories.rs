@@ -20,10 +20,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, update, remove))
 }
 
-#[utoipa::path(get, path = "/categories", operation_id = "list_categories", params(PageQuery),
-    tag = "categories", security(("session_cookie" = [])),
-    responses((status = 200, description = "A page of categories.", body = Paged<CategoryView>),
-        (status = 403, description = "Administrators only (`forbidden`).")))]
+#[utoipa::path(get, path = "/categories", operation_id = "list_categories", tag = "categories",
+    params(PageQuery),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A page of categories.", body = Paged<CategoryView>),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+    ))]
 async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -38,9 +41,9 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/categories", operation_id = "create_category",
-    request_body = CategoryInput, tag = "categories", security(("session_cookie" = [],
-    "csrf_token" = [])),
+#[utoipa::path(post, path = "/categories", operation_id = "create_category", tag = "categories",
+    request_body = CategoryInput,
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 201, description = "Created.", body = CategoryView),
         (status = 403, description = "Administrators only (`forbidden`)."),
@@ -56,11 +59,13 @@ async fn create(
     Ok((StatusCode::CREATED, Json(CategoryView::from(&category))))
 }
 
-#[utoipa::path(get, path = "/categories/{id}", operation_id = "get_category", params(("id" = String,
-    Path, description = "The category's id.")),
-    tag = "categories", security(("session_cookie" = [])),
-    responses((status = 200, description = "The category.", body = CategoryView), (status = 403,
-    description = "Administrators only (`forbidden`).")))]
+#[utoipa::path(get, path = "/categories/{id}", operation_id = "get_category", tag = "categories",
+    params(("id" = String, Path, description = "The category's id.")),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The category.", body = CategoryView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+    ))]
 async fn show(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -72,8 +77,10 @@ async fn show(
 }
 
 #[utoipa::path(patch, path = "/categories/{id}", operation_id = "update_category",
-    params(("id" = String, Path, description = "The category's id.")), request_body = CategoryInput,
-    tag = "categories", security(("session_cookie" = [], "csrf_token" = [])),
+    tag = "categories",
+    params(("id" = String, Path, description = "The category's id.")),
+    request_body = CategoryInput,
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 200, description = "The category as changed.", body = CategoryView),
         (status = 403, description = "Administrators only (`forbidden`)."),
@@ -91,10 +98,13 @@ async fn update(
 }
 
 #[utoipa::path(delete, path = "/categories/{id}", operation_id = "delete_category",
-    params(("id" = String, Path, description = "The category's id.")), tag = "categories",
+    tag = "categories",
+    params(("id" = String, Path, description = "The category's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
-    responses((status = 204, description = "Deleted."), (status = 403,
-    description = "Administrators only (`forbidden`).")))]
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+    ))]
 async fn remove(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

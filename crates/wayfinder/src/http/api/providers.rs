@@ -44,10 +44,13 @@ pub struct FallbackSetting {
     pub provider_id: Option<String>,
 }
 
-#[utoipa::path(get, path = "/providers", operation_id = "list_providers", params(PageQuery),
-    tag = "providers", security(("session_cookie" = [])),
-    responses((status = 200, description = "A page of the providers the caller may see \
-        (all of them for an administrator).", body = Paged<ProviderView>)))]
+#[utoipa::path(get, path = "/providers", operation_id = "list_providers", tag = "providers",
+    params(PageQuery),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A page of the providers the caller may see (all of them \
+            for an administrator).", body = Paged<ProviderView>),
+    ))]
 async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -62,9 +65,9 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/providers", operation_id = "create_provider",
-    request_body = ProviderInput, tag = "providers", security(("session_cookie" = [],
-    "csrf_token" = [])),
+#[utoipa::path(post, path = "/providers", operation_id = "create_provider", tag = "providers",
+    request_body = ProviderInput,
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 201, description = "Created.", body = ProviderView),
         (status = 403, description = "Administrators only (`forbidden`)."),
@@ -79,10 +82,12 @@ async fn create(
     Ok((StatusCode::CREATED, Json(ProviderView::from(&provider))))
 }
 
-#[utoipa::path(get, path = "/providers/{id}", operation_id = "get_provider",
-    params(("id" = String, Path, description = "The provider's id.")), tag = "providers",
+#[utoipa::path(get, path = "/providers/{id}", operation_id = "get_provider", tag = "providers",
+    params(("id" = String, Path, description = "The provider's id.")),
     security(("session_cookie" = [])),
-    responses((status = 200, description = "The provider.", body = ProviderView)))]
+    responses(
+        (status = 200, description = "The provider.", body = ProviderView),
+    ))]
 async fn show(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -92,9 +97,10 @@ async fn show(
     Ok(Json(ProviderView::from(&provider)))
 }
 
-#[utoipa::path(patch, path = "/providers/{id}", operation_id = "update_provider",
-    params(("id" = String, Path, description = "The provider's id.")), request_body = ProviderInput,
-    tag = "providers", security(("session_cookie" = [], "csrf_token" = [])),
+#[utoipa::path(patch, path = "/providers/{id}", operation_id = "update_provider", tag = "providers",
+    params(("id" = String, Path, description = "The provider's id.")),
+    request_body = ProviderInput,
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 200, description = "The provider as changed.", body = ProviderView),
         (status = 403, description = "Administrators only; a member may not (`forbidden`)."),
@@ -111,10 +117,13 @@ async fn update(
 }
 
 #[utoipa::path(delete, path = "/providers/{id}", operation_id = "delete_provider",
-    params(("id" = String, Path, description = "The provider's id.")), tag = "providers",
+    tag = "providers",
+    params(("id" = String, Path, description = "The provider's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
-    responses((status = 204, description = "Deleted."), (status = 403,
-    description = "Administrators only; a member may not (`forbidden`).")))]
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "Administrators only; a member may not (`forbidden`)."),
+    ))]
 async fn remove(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -125,10 +134,12 @@ async fn remove(
 }
 
 #[utoipa::path(get, path = "/providers/{id}/members", operation_id = "list_members",
-    params(("id" = String, Path, description = "The provider's id."), PageQuery), tag = "providers",
+    tag = "providers",
+    params(("id" = String, Path, description = "The provider's id."), PageQuery),
     security(("session_cookie" = [])),
-    responses((status = 200, description = "A page of the provider's members.",
-        body = Paged<UserView>)))]
+    responses(
+        (status = 200, description = "A page of the provider's members.", body = Paged<UserView>),
+    ))]
 async fn members(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -149,8 +160,10 @@ async fn members(
 }
 
 #[utoipa::path(post, path = "/providers/{id}/members", operation_id = "add_member",
-    params(("id" = String, Path, description = "The provider's id.")), request_body = NewMember,
-    tag = "providers", security(("session_cookie" = [], "csrf_token" = [])),
+    tag = "providers",
+    params(("id" = String, Path, description = "The provider's id.")),
+    request_body = NewMember,
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 201, description = "The new member.", body = UserView),
         (status = 403, description = "Administrators only; a member may not (`forbidden`)."),
@@ -174,13 +187,17 @@ async fn add_member(
     ))
 }
 
-#[utoipa::path(delete, path = "/providers/{id}/members/{user_id}",
-    operation_id = "remove_member", tag = "providers", security(("session_cookie" = [],
-    "csrf_token" = [])),
-    params(("id" = String, Path, description = "The provider's id."), ("user_id" = String, Path,
-    description = "The member's user id.")),
-    responses((status = 204, description = "No longer a member."), (status = 403,
-    description = "Administrators only; a member may not (`forbidden`).")))]
+#[utoipa::path(delete, path = "/providers/{id}/members/{user_id}", operation_id = "remove_member",
+    tag = "providers",
+    params(
+        ("id" = String, Path, description = "The provider's id."),
+        ("user_id" = String, Path, description = "The member's user id."),
+    ),
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "No longer a member."),
+        (status = 403, description = "Administrators only; a member may not (`forbidden`)."),
+    ))]
 async fn remove_member(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -191,8 +208,9 @@ async fn remove_member(
 }
 
 #[utoipa::path(put, path = "/settings/fallback-provider", operation_id = "set_fallback_provider",
-    request_body = FallbackSetting, tag = "providers", security(("session_cookie" = [],
-    "csrf_token" = [])),
+    tag = "providers",
+    request_body = FallbackSetting,
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 200, description = "The setting as it now is.", body = FallbackSetting),
         (status = 403, description = "Administrators only (`forbidden`)."),

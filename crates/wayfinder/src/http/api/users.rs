@@ -62,8 +62,9 @@ impl UserQuery {
     }
 }
 
-#[utoipa::path(get, path = "/users", operation_id = "list_users", params(UserQuery),
-    tag = "users", security(("session_cookie" = [])),
+#[utoipa::path(get, path = "/users", operation_id = "list_users", tag = "users",
+    params(UserQuery),
+    security(("session_cookie" = [])),
     responses(
         (status = 200, description = "A page of accounts.", body = Paged<UserView>),
         (status = 403, description = "Administrators only (`forbidden`)."),
@@ -87,8 +88,9 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/users", operation_id = "create_user", request_body = NewUser,
-    tag = "users", security(("session_cookie" = [], "csrf_token" = [])),
+#[utoipa::path(post, path = "/users", operation_id = "create_user", tag = "users",
+    request_body = NewUser,
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 201, description = "Created and invited.", body = UserView),
         (status = 403, description = "Administrators only (`forbidden`)."),
@@ -107,11 +109,13 @@ async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/users/{id}", operation_id = "get_user", params(("id" = String, Path,
-    description = "The account's id.")),
-    tag = "users", security(("session_cookie" = [])),
-    responses((status = 200, description = "The account.", body = UserView), (status = 403,
-    description = "Administrators only (`forbidden`).")))]
+#[utoipa::path(get, path = "/users/{id}", operation_id = "get_user", tag = "users",
+    params(("id" = String, Path, description = "The account's id.")),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The account.", body = UserView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+    ))]
 async fn show(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -121,9 +125,10 @@ async fn show(
     Ok(Json(UserView::from_card(&card, state.now())))
 }
 
-#[utoipa::path(patch, path = "/users/{id}", operation_id = "update_user", params(("id" = String,
-    Path, description = "The account's id.")),
-    request_body = UserChanges, tag = "users", security(("session_cookie" = [], "csrf_token" = [])),
+#[utoipa::path(patch, path = "/users/{id}", operation_id = "update_user", tag = "users",
+    params(("id" = String, Path, description = "The account's id.")),
+    request_body = UserChanges,
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 200, description = "The account as changed.", body = UserView),
         (status = 403, description = "Administrators only (`forbidden`)."),
@@ -142,9 +147,9 @@ async fn update(
     Ok(Json(UserView::load(&state, &user).await?))
 }
 
-#[utoipa::path(delete, path = "/users/{id}", operation_id = "delete_user", params(("id" = String,
-    Path, description = "The account's id.")),
-    tag = "users", security(("session_cookie" = [], "csrf_token" = [])),
+#[utoipa::path(delete, path = "/users/{id}", operation_id = "delete_user", tag = "users",
+    params(("id" = String, Path, description = "The account's id.")),
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 204, description = "Deleted, with its memberships and sessions."),
         (status = 403, description = "Administrators only (`forbidden`)."),
@@ -161,7 +166,8 @@ async fn remove(
 }
 
 #[utoipa::path(post, path = "/users/{id}/invitation", operation_id = "resend_invitation",
-    params(("id" = String, Path, description = "The account's id.")), tag = "users",
+    tag = "users",
+    params(("id" = String, Path, description = "The account's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 202, description = "A fresh invitation is on its way.", body = UserView),
