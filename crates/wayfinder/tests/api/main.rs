@@ -12,6 +12,7 @@ mod openapi;
 mod permissions;
 mod providers;
 mod reports;
+mod schemathesis;
 mod security;
 mod sessions;
 mod setup;
