@@ -66,6 +66,8 @@ async fn schemathesis_finds_no_answer_that_the_document_does_not_describe() {
         .args(["--max-examples", "10", "--seed", "1", "--workers", "1"])
         .arg("--report-dir")
         .arg(&reports)
+        // Its caches (`.schemathesis/`, `.hypothesis/`) go to the test's temporary directory.
+        .current_dir(app.dir.path())
         .output()
         .await
         .unwrap_or_else(|error| {
