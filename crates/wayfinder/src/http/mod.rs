@@ -18,7 +18,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
-        .nest("/api/v1", api::router())
+        .merge(api::router())
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .fallback(not_found)

@@ -11,12 +11,21 @@ use time::{Date, Duration, OffsetDateTime, Time};
 
 /// The filters as typed: dates are `YYYY-MM-DD`, inclusive, in UTC.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct AuditQuery {
+    /// Part of the actor's label.
     pub actor: Option<String>,
+    /// Only events of this action.
+    #[param(schema_with = crate::http::api::views::action_schema)]
     pub action: Option<String>,
+    /// The first day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: Option<String>,
+    /// The last day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: Option<String>,
+    /// The page, from 1 (a number out of range is clamped).
     pub page: Option<i64>,
 }
 

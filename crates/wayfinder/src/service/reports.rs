@@ -15,9 +15,14 @@ use tokio::sync::mpsc;
 
 /// The date range as typed: `YYYY-MM-DD`, both days included, in the configured time zone.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ReportQuery {
+    /// The first day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: Option<String>,
+    /// The last day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub to: Option<String>,
 }
 

@@ -18,7 +18,7 @@ pub struct NewUser {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
-    /// `admin` or `user`.
+    #[schema(schema_with = crate::http::api::views::role_schema)]
     pub role: String,
     pub provider_ids: Vec<String>,
     pub can_download_reports: bool,
@@ -30,6 +30,7 @@ pub struct NewUser {
 pub struct UserChanges {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    #[schema(schema_with = crate::http::api::views::role_schema)]
     pub role: Option<String>,
     pub can_download_reports: Option<bool>,
     pub provider_ids: Option<Vec<String>>,

@@ -6,20 +6,27 @@ use crate::AppState;
 use crate::auth::AdminUser;
 use crate::error::Result;
 use crate::service::audit_log::{self, AuditQuery};
+use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/audit", get(list))
-        .route("/audit.csv", get(export))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(export))
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), tag = "audit",
-    responses((status = 200, body = Paged<AuditEventView>), (status = 403), (status = 422)))]
+#[utoipa::path(get, path = "/audit", operation_id = "list_audit_events", params(AuditQuery),
+    tag = "audit", security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A page of events, newest first.",
+            body = Paged<AuditEventView>),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 422, description = "A date or action that cannot be read (`validation`)."),
+    ))]
 async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -34,8 +41,14 @@ async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/audit.csv", params(AuditQuery), tag = "audit",
-    responses((status = 200, content_type = "text/csv"), (status = 403), (status = 422)))]
+#[utoipa::path(get, path = "/audit.csv", operation_id = "export_audit_events",
+    params(AuditQuery), tag = "audit", security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The events that match, as a CSV attachment.",
+            content_type = "text/csv", body = String),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 422, description = "A date or action that cannot be read (`validation`)."),
+    ))]
 async fn export(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

@@ -7,19 +7,20 @@ use crate::auth::{self, ClientOrigin, CurrentUser};
 use crate::error::Result;
 use crate::secrets::random_token;
 use crate::service::sign_in;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use axum_extra::extract::cookie::CookieJar;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/sign-in", post(request_sign_in))
-        .route("/auth/verify", post(verify))
-        .route("/auth/sign-out", post(sign_out))
-        .route("/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(request_sign_in))
+        .routes(routes!(verify))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
 }
 
 /// The same words whether or not the address has an account.
@@ -45,26 +46,42 @@ pub struct SessionView {
     csrf_token: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/sign-in", request_body = SignInBody, tag = "auth",
-    responses((status = 202), (status = 422), (status = 429)))]
+/// The answer to a sign-in request.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SentView {
+    message: &'static str,
+}
+
+#[utoipa::path(post, path = "/auth/sign-in", operation_id = "request_sign_in",
+    request_body = SignInBody, tag = "auth",
+    responses(
+        (status = 202, description = "The same answer whether or not the address has an \
+            account; sets the pending-sign-in cookie.", body = SentView),
+        (status = 422, description = "Not an email address (`validation`)."),
+        (status = 429, description = "Too many requests from this address or client \
+            (`rate_limited`)."),
+    ))]
 pub(super) async fn request_sign_in(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     jar: CookieJar,
     ApiJson(body): ApiJson<SignInBody>,
-) -> Result<(StatusCode, CookieJar, Json<serde_json::Value>)> {
+) -> Result<(StatusCode, CookieJar, Json<SentView>)> {
     let browser = random_token();
     sign_in::request(&state, origin, &body.email, &browser).await?;
     let jar = jar.add(auth::pending_cookie(&state.config, browser));
-    Ok((
-        StatusCode::ACCEPTED,
-        jar,
-        Json(serde_json::json!({ "message": SENT })),
-    ))
+    Ok((StatusCode::ACCEPTED, jar, Json(SentView { message: SENT })))
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/verify", request_body = VerifyBody, tag = "auth",
-    responses((status = 200, body = SessionView), (status = 400), (status = 422), (status = 429)))]
+#[utoipa::path(post, path = "/auth/verify", operation_id = "verify_sign_in",
+    request_body = VerifyBody, tag = "auth",
+    responses(
+        (status = 200, description = "Signed in; sets the session cookie.", body = SessionView),
+        (status = 400, description = "The code is wrong, expired or used, or was asked for \
+            in another browser (`invalid_code`)."),
+        (status = 422, description = "Not an email address, or not six digits (`validation`)."),
+        (status = 429, description = "Too many attempts from this client (`rate_limited`)."),
+    ))]
 pub(super) async fn verify(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
@@ -85,8 +102,9 @@ pub(super) async fn verify(
     Ok((jar, Json(view)))
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/sign-out", tag = "auth",
-    responses((status = 204), (status = 401), (status = 403)))]
+#[utoipa::path(post, path = "/auth/sign-out", operation_id = "sign_out", tag = "auth",
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 204, description = "Signed out; the session cookie is removed.")))]
 pub(super) async fn sign_out(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
@@ -101,8 +119,10 @@ pub(super) async fn sign_out(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
-    responses((status = 200, body = SessionView), (status = 401)))]
+#[utoipa::path(get, path = "/me", operation_id = "current_session", tag = "auth",
+    security(("session_cookie" = [])),
+    responses((status = 200, description = "The signed-in user and the CSRF token.",
+        body = SessionView)))]
 pub(super) async fn me(
     State(state): State<AppState>,
     current: CurrentUser,

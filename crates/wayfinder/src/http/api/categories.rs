@@ -7,20 +7,26 @@ use crate::AppState;
 use crate::auth::AdminUser;
 use crate::error::Result;
 use crate::service::categories::{self, CategoryInput};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use domain::PageNumber;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/categories", get(list).post(create))
-        .route("/categories/{id}", get(show).patch(update).delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update, remove))
 }
 
-#[utoipa::path(get, path = "/api/v1/categories", params(PageQuery), tag = "categories",
-    responses((status = 200, body = Paged<CategoryView>), (status = 403)))]
+#[utoipa::path(get, path = "/categories", operation_id = "list_categories", tag = "categories",
+    params(PageQuery),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A page of categories.", body = Paged<CategoryView>),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+    ))]
 async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -35,8 +41,15 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/categories", request_body = CategoryInput, tag = "categories",
-    responses((status = 201, body = CategoryView), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/categories", operation_id = "create_category", tag = "categories",
+    request_body = CategoryInput,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "Created.", body = CategoryView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 409, description = "A category with this name exists (`conflict`)."),
+        (status = 422, description = "A field needs attention (`validation`)."),
+    ))]
 async fn create(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -46,8 +59,13 @@ async fn create(
     Ok((StatusCode::CREATED, Json(CategoryView::from(&category))))
 }
 
-#[utoipa::path(get, path = "/api/v1/categories/{id}", tag = "categories",
-    responses((status = 200, body = CategoryView), (status = 404)))]
+#[utoipa::path(get, path = "/categories/{id}", operation_id = "get_category", tag = "categories",
+    params(("id" = String, Path, description = "The category's id.")),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The category.", body = CategoryView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+    ))]
 async fn show(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -58,8 +76,17 @@ async fn show(
     )))
 }
 
-#[utoipa::path(patch, path = "/api/v1/categories/{id}", request_body = CategoryInput, tag = "categories",
-    responses((status = 200, body = CategoryView), (status = 404), (status = 409), (status = 422)))]
+#[utoipa::path(patch, path = "/categories/{id}", operation_id = "update_category",
+    tag = "categories",
+    params(("id" = String, Path, description = "The category's id.")),
+    request_body = CategoryInput,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 200, description = "The category as changed.", body = CategoryView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 409, description = "A category with this name exists (`conflict`)."),
+        (status = 422, description = "A field needs attention (`validation`)."),
+    ))]
 async fn update(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -70,8 +97,14 @@ async fn update(
     Ok(Json(CategoryView::from(&category)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/categories/{id}", tag = "categories",
-    responses((status = 204), (status = 404)))]
+#[utoipa::path(delete, path = "/categories/{id}", operation_id = "delete_category",
+    tag = "categories",
+    params(("id" = String, Path, description = "The category's id.")),
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+    ))]
 async fn remove(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

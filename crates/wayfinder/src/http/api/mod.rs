@@ -16,16 +16,34 @@ use axum::extract::{FromRequest, FromRequestParts, Json, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every route of the API, each registered with `routes!` from its handler's `#[utoipa::path]`,
+/// so that the router and the OpenAPI document come from this one list and cannot differ. A
+/// test scans the sources for a route that bypasses `routes!`.
+fn routes() -> OpenApiRouter<AppState> {
+    let api = OpenApiRouter::new()
         .merge(auth::router())
         .merge(users::router())
         .merge(providers::router())
         .merge(categories::router())
         .merge(audit::router())
         .merge(reports::router())
-        .merge(openapi::router())
+        .merge(openapi::router());
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", api)
+}
+
+/// The API's routes, with their full paths (`/api/v1/…`).
+pub fn router() -> Router<AppState> {
+    routes().split_for_parts().0
+}
+
+/// The OpenAPI document of exactly the routes that [`router`] serves.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = routes().into_openapi();
+    openapi::complete(&mut doc);
+    doc
 }
 
 /// A JSON body: malformed JSON, unknown fields or a wrong shape answer `400` with the parser's

@@ -6,25 +6,28 @@ use crate::AppState;
 use crate::auth::{AdminUser, CurrentUser};
 use crate::error::Result;
 use crate::service::providers::{self, ProviderInput};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, put};
-use axum::{Json, Router};
 use domain::PageNumber;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/providers", get(list).post(create))
-        .route("/providers/{id}", get(show).patch(update).delete(remove))
-        .route("/providers/{id}/members", get(members).post(add_member))
-        .route("/providers/{id}/members/{user_id}", delete(remove_member))
-        .route("/settings/fallback-provider", put(set_fallback))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update, remove))
+        .routes(routes!(members, add_member))
+        .routes(routes!(remove_member))
+        .routes(routes!(set_fallback))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct PageQuery {
+    /// The page, from 1 (a number out of range is clamped).
     pub page: Option<i64>,
 }
 
@@ -41,8 +44,13 @@ pub struct FallbackSetting {
     pub provider_id: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/providers", params(PageQuery), tag = "providers",
-    responses((status = 200, body = Paged<ProviderView>), (status = 401)))]
+#[utoipa::path(get, path = "/providers", operation_id = "list_providers", tag = "providers",
+    params(PageQuery),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A page of the providers the caller may see (all of them \
+            for an administrator).", body = Paged<ProviderView>),
+    ))]
 async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -57,8 +65,14 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/providers", request_body = ProviderInput, tag = "providers",
-    responses((status = 201, body = ProviderView), (status = 403), (status = 422)))]
+#[utoipa::path(post, path = "/providers", operation_id = "create_provider", tag = "providers",
+    request_body = ProviderInput,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "Created.", body = ProviderView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 422, description = "A field needs attention (`validation`)."),
+    ))]
 async fn create(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -68,8 +82,12 @@ async fn create(
     Ok((StatusCode::CREATED, Json(ProviderView::from(&provider))))
 }
 
-#[utoipa::path(get, path = "/api/v1/providers/{id}", tag = "providers",
-    responses((status = 200, body = ProviderView), (status = 404)))]
+#[utoipa::path(get, path = "/providers/{id}", operation_id = "get_provider", tag = "providers",
+    params(("id" = String, Path, description = "The provider's id.")),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The provider.", body = ProviderView),
+    ))]
 async fn show(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -79,8 +97,15 @@ async fn show(
     Ok(Json(ProviderView::from(&provider)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/providers/{id}", request_body = ProviderInput, tag = "providers",
-    responses((status = 200, body = ProviderView), (status = 403), (status = 404), (status = 422)))]
+#[utoipa::path(patch, path = "/providers/{id}", operation_id = "update_provider", tag = "providers",
+    params(("id" = String, Path, description = "The provider's id.")),
+    request_body = ProviderInput,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 200, description = "The provider as changed.", body = ProviderView),
+        (status = 403, description = "Administrators only; a member may not (`forbidden`)."),
+        (status = 422, description = "A field needs attention (`validation`)."),
+    ))]
 async fn update(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -91,8 +116,14 @@ async fn update(
     Ok(Json(ProviderView::from(&provider)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/providers/{id}", tag = "providers",
-    responses((status = 204), (status = 403), (status = 404)))]
+#[utoipa::path(delete, path = "/providers/{id}", operation_id = "delete_provider",
+    tag = "providers",
+    params(("id" = String, Path, description = "The provider's id.")),
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "Administrators only; a member may not (`forbidden`)."),
+    ))]
 async fn remove(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -102,8 +133,13 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/providers/{id}/members", params(PageQuery), tag = "providers",
-    responses((status = 200, body = Paged<UserView>), (status = 404)))]
+#[utoipa::path(get, path = "/providers/{id}/members", operation_id = "list_members",
+    tag = "providers",
+    params(("id" = String, Path, description = "The provider's id."), PageQuery),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A page of the provider's members.", body = Paged<UserView>),
+    ))]
 async fn members(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -124,8 +160,17 @@ async fn members(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/providers/{id}/members", request_body = NewMember, tag = "providers",
-    responses((status = 201, body = UserView), (status = 403), (status = 404), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/providers/{id}/members", operation_id = "add_member",
+    tag = "providers",
+    params(("id" = String, Path, description = "The provider's id.")),
+    request_body = NewMember,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "The new member.", body = UserView),
+        (status = 403, description = "Administrators only; a member may not (`forbidden`)."),
+        (status = 409, description = "Already a member (`conflict`)."),
+        (status = 422, description = "There is no such user (`validation`)."),
+    ))]
 async fn add_member(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -143,8 +188,17 @@ async fn add_member(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/providers/{id}/members/{user_id}", tag = "providers",
-    responses((status = 204), (status = 403), (status = 404)))]
+#[utoipa::path(delete, path = "/providers/{id}/members/{user_id}", operation_id = "remove_member",
+    tag = "providers",
+    params(
+        ("id" = String, Path, description = "The provider's id."),
+        ("user_id" = String, Path, description = "The member's user id."),
+    ),
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "No longer a member."),
+        (status = 403, description = "Administrators only; a member may not (`forbidden`)."),
+    ))]
 async fn remove_member(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -154,8 +208,15 @@ async fn remove_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(put, path = "/api/v1/settings/fallback-provider", request_body = FallbackSetting,
-    tag = "providers", responses((status = 200, body = FallbackSetting), (status = 403), (status = 422)))]
+#[utoipa::path(put, path = "/settings/fallback-provider", operation_id = "set_fallback_provider",
+    tag = "providers",
+    request_body = FallbackSetting,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 200, description = "The setting as it now is.", body = FallbackSetting),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 422, description = "There is no such provider (`validation`)."),
+    ))]
 async fn set_fallback(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

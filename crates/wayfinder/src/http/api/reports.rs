@@ -5,16 +5,16 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::service::reports::{self, ReportQuery};
-use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use tokio::sync::mpsc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/reports/sessions.csv", get(sessions_csv))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sessions_csv))
 }
 
 /// A streamed `text/csv` attachment: each chunk goes out as soon as it is written.
@@ -38,8 +38,15 @@ pub fn csv_attachment(chunks: mpsc::Receiver<Vec<u8>>) -> Response {
         .into_response()
 }
 
-#[utoipa::path(get, path = "/api/v1/reports/sessions.csv", params(ReportQuery), tag = "reports",
-    responses((status = 200, content_type = "text/csv"), (status = 401), (status = 403), (status = 422)))]
+#[utoipa::path(get, path = "/reports/sessions.csv", operation_id = "export_sessions",
+    params(ReportQuery), tag = "reports", security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The sessions of the range (for a User, of their \
+            providers), streamed as a CSV attachment.", content_type = "text/csv", body = String),
+        (status = 403, description = "The account may not download reports (`forbidden`)."),
+        (status = 422, description = "A date that cannot be read, or a reversed or too long \
+            range (`validation`)."),
+    ))]
 pub(super) async fn sessions_csv(
     State(state): State<AppState>,
     current: CurrentUser,

@@ -6,30 +6,35 @@ use crate::AppState;
 use crate::auth::AdminUser;
 use crate::error::{AppError, Result};
 use crate::service::users::{self, NewUser, UserChanges};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use domain::{PageNumber, Role};
 use serde::Deserialize;
 use store::UserFilter;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/users", get(list).post(create))
-        .route("/users/{id}", get(show).patch(update).delete(remove))
-        .route("/users/{id}/invitation", post(resend_invitation))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update, remove))
+        .routes(routes!(resend_invitation))
 }
 
 /// Search and filters of the users grid.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct UserQuery {
     /// Part of the name or email.
     pub q: Option<String>,
-    /// `admin` or `user`.
+    /// Only accounts with this role.
+    #[param(schema_with = super::views::role_schema)]
     pub role: Option<String>,
+    /// Only members of this provider.
     pub provider_id: Option<String>,
+    /// The page, from 1 (a number out of range is clamped).
     pub page: Option<i64>,
 }
 
@@ -59,8 +64,14 @@ impl UserQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/users", params(UserQuery), tag = "users",
-    responses((status = 200, body = Paged<UserView>), (status = 401), (status = 403)))]
+#[utoipa::path(get, path = "/users", operation_id = "list_users", tag = "users",
+    params(UserQuery),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A page of accounts.", body = Paged<UserView>),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 422, description = "An unknown role or provider id (`validation`)."),
+    ))]
 async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -79,8 +90,15 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", request_body = NewUser, tag = "users",
-    responses((status = 201, body = UserView), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/users", operation_id = "create_user", tag = "users",
+    request_body = NewUser,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 201, description = "Created and invited.", body = UserView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 409, description = "An account with this email exists (`conflict`)."),
+        (status = 422, description = "A field needs attention (`validation`)."),
+    ))]
 async fn create(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -93,8 +111,13 @@ async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
-    responses((status = 200, body = UserView), (status = 404)))]
+#[utoipa::path(get, path = "/users/{id}", operation_id = "get_user", tag = "users",
+    params(("id" = String, Path, description = "The account's id.")),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The account.", body = UserView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+    ))]
 async fn show(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -104,8 +127,18 @@ async fn show(
     Ok(Json(UserView::from_card(&card, state.now())))
 }
 
-#[utoipa::path(patch, path = "/api/v1/users/{id}", request_body = UserChanges, tag = "users",
-    responses((status = 200, body = UserView), (status = 404), (status = 409), (status = 422)))]
+#[utoipa::path(patch, path = "/users/{id}", operation_id = "update_user", tag = "users",
+    params(("id" = String, Path, description = "The account's id.")),
+    request_body = UserChanges,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 200, description = "The account as changed.", body = UserView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 409, description = "The last administrator cannot stop being one \
+            (`conflict`)."),
+        (status = 422, description = "A field needs attention, or an attempt to change the \
+            email (`validation`)."),
+    ))]
 async fn update(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -116,8 +149,15 @@ async fn update(
     Ok(Json(UserView::load(&state, &user).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users",
-    responses((status = 204), (status = 404), (status = 409)))]
+#[utoipa::path(delete, path = "/users/{id}", operation_id = "delete_user", tag = "users",
+    params(("id" = String, Path, description = "The account's id.")),
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 204, description = "Deleted, with its memberships and sessions."),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 409, description = "The last administrator, or the caller's own account \
+            (`conflict`)."),
+    ))]
 async fn remove(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -127,8 +167,15 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/users/{id}/invitation", tag = "users",
-    responses((status = 202, body = UserView), (status = 404), (status = 409)))]
+#[utoipa::path(post, path = "/users/{id}/invitation", operation_id = "resend_invitation",
+    tag = "users",
+    params(("id" = String, Path, description = "The account's id.")),
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses(
+        (status = 202, description = "A fresh invitation is on its way.", body = UserView),
+        (status = 403, description = "Administrators only (`forbidden`)."),
+        (status = 409, description = "The person has already signed in (`conflict`)."),
+    ))]
 async fn resend_invitation(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

@@ -3,10 +3,42 @@
 use crate::AppState;
 use crate::error::Result;
 use crate::service::users::UserCard;
-use domain::{Provider, User};
+use domain::audit::Action;
+use domain::{Provider, Role, User, UserStatus};
 use serde::Serialize;
 use store::{CategoryWithCount, StoredAuditEvent};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+/// A string that is one of `values`, spelt as the API sends them (their serde form).
+fn one_of<T: Serialize>(values: impl IntoIterator<Item = T>, description: &str) -> Object {
+    let values = values
+        .into_iter()
+        .filter_map(|v| serde_json::to_value(v).ok());
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+        .description(Some(description))
+        .build()
+}
+
+/// The roles.
+pub fn role_schema() -> Object {
+    one_of([Role::Admin, Role::User], "What the account may do.")
+}
+
+/// Where an account stands.
+pub fn status_schema() -> Object {
+    one_of(
+        [UserStatus::Invited, UserStatus::Expired, UserStatus::Active],
+        "`invited` until the first sign-in, `expired` when the invitation ran out first.",
+    )
+}
+
+/// Every audit action.
+pub fn action_schema() -> Object {
+    one_of(Action::ALL.map(Action::as_str), "What happened.")
+}
 
 /// A page of a list: pages of 50, `page` from 1.
 #[derive(Serialize, ToSchema)]
@@ -23,13 +55,11 @@ pub struct UserView {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    /// `admin` or `user`.
-    #[schema(value_type = String)]
+    #[schema(schema_with = role_schema)]
     pub role: domain::Role,
     pub can_download_reports: bool,
     pub provider_ids: Vec<String>,
-    /// `invited`, `expired` or `active`.
-    #[schema(value_type = String)]
+    #[schema(schema_with = status_schema)]
     pub status: domain::UserStatus,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -131,6 +161,7 @@ pub struct AuditEventView {
     pub at: time::OffsetDateTime,
     pub actor: String,
     pub actor_id: Option<String>,
+    #[schema(schema_with = action_schema)]
     pub action: String,
     pub target_kind: Option<String>,
     pub target_id: Option<String>,
