@@ -1,25 +1,25 @@
 //! Listings, their appointment slots, and kiosk stations (SPEC §1).
 
 use crate::report::ListingKind;
-use crate::{CategoryId, ProviderId};
+use crate::{
+    CategoryId, GenderFilter, IndigenousFilter, KioskSessionId, ListingId, ProviderId, SlotId,
+    StationId,
+};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// A service a provider offers, with the filters that decide who sees it at the kiosk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listing {
-    pub id: Uuid,
+    pub id: ListingId,
     pub provider_id: ProviderId,
     pub kind: ListingKind,
     pub name: String,
     pub description: String,
     pub eligibility_notes: String,
-    /// `any`, `male` or `female`.
-    pub gender: String,
+    pub gender: GenderFilter,
     pub min_age: Option<i64>,
     pub max_age: Option<i64>,
-    /// `any`, `aboriginal_or_torres_strait_islander` or `non_indigenous`.
-    pub indigenous: String,
+    pub indigenous: IndigenousFilter,
     pub category_ids: Vec<CategoryId>,
     pub created_at: OffsetDateTime,
 }
@@ -27,18 +27,18 @@ pub struct Listing {
 /// An appointment time of a booking listing; one client at most.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
-    pub id: Uuid,
-    pub listing_id: Uuid,
+    pub id: SlotId,
+    pub listing_id: ListingId,
     pub starts_at: OffsetDateTime,
     pub duration_minutes: i64,
-    pub booked_by_session: Option<Uuid>,
+    pub booked_by_session: Option<KioskSessionId>,
     pub created_at: OffsetDateTime,
 }
 
 /// A kiosk access link; the token is stored only as a keyed hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Station {
-    pub id: Uuid,
+    pub id: StationId,
     pub name: String,
     pub token_hash: Vec<u8>,
     pub revoked_at: Option<OffsetDateTime>,

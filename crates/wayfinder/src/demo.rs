@@ -6,7 +6,10 @@ use anyhow::{Context, bail};
 use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::listing::{Listing, Slot, Station};
 use domain::report::{KioskSession, ListingKind, Outcome, Selection};
-use domain::{Category, CategoryId, EmailAddress, Provider, ProviderId, Role, User, UserId};
+use domain::{
+    Category, CategoryId, EmailAddress, Gender, GenderFilter, IndigenousFilter, IndigenousStatus,
+    KioskSessionId, ListingId, Provider, ProviderId, Role, SlotId, StationId, User, UserId,
+};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -88,12 +91,6 @@ const CATEGORIES: [(&str, &str); 8] = [
     ("Culture and community", "#4f6b00"),
 ];
 
-const GENDERS: [&str; 4] = ["male", "female", "other", "prefer_not_to_say"];
-const INDIGENOUS: [&str; 3] = [
-    "aboriginal_or_torres_strait_islander",
-    "non_indigenous",
-    "prefer_not_to_say",
-];
 const STATIONS: [&str; 3] = ["Unit 1 kiosk", "Unit 4 kiosk", "Release centre"];
 /// Sessions per transaction.
 const BATCH: usize = 5000;
@@ -251,12 +248,15 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
         {
             let category = &categories[(i + j) % categories.len()];
             let (gender, indigenous) = match i {
-                4 => ("any", "aboriginal_or_torres_strait_islander"),
-                5 => ("female", "any"),
-                _ => ("any", "any"),
+                4 => (
+                    GenderFilter::Any,
+                    IndigenousFilter::AboriginalOrTorresStraitIslander,
+                ),
+                5 => (GenderFilter::Female, IndigenousFilter::Any),
+                _ => (GenderFilter::Any, IndigenousFilter::Any),
             };
             listings.push(Listing {
-                id: Uuid::new_v4(),
+                id: ListingId::new(),
                 provider_id: provider.id,
                 kind,
                 name: match kind {
@@ -265,10 +265,10 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
                 },
                 description: format!("{} — {}", provider.name, category.name.to_lowercase()),
                 eligibility_notes: String::new(),
-                gender: gender.into(),
+                gender,
                 min_age: (i == 10).then_some(16),
                 max_age: (i == 10).then_some(25),
-                indigenous: indigenous.into(),
+                indigenous,
                 category_ids: vec![category.id],
                 created_at: now,
             });
@@ -277,7 +277,7 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
     let stations = STATIONS
         .iter()
         .map(|name| Station {
-            id: Uuid::new_v4(),
+            id: StationId::new(),
             name: (*name).to_owned(),
             token_hash: state
                 .keys
@@ -304,7 +304,7 @@ fn slots(world: &World, rng: &mut StdRng, now: OffsetDateTime) -> Vec<Slot> {
         .filter(|l| l.kind == ListingKind::Booking)
         .flat_map(|l| (0..14).flat_map(move |day| (0..4).map(move |n| (l.id, day, n))))
         .map(|(listing_id, day, n)| Slot {
-            id: Uuid::new_v4(),
+            id: SlotId::new(),
             listing_id,
             starts_at: tomorrow + Duration::days(day) + Duration::hours(9 + 2 * n),
             duration_minutes: *[30, 45, 60].choose(rng).unwrap_or(&30),
@@ -468,17 +468,15 @@ fn session(
     let names = ["Client A", "Client B", "Client C"];
     KioskSession {
         // Time-ordered ids: the indexes grow at their end instead of everywhere at once.
-        id: Uuid::now_v7(),
+        id: KioskSessionId(Uuid::now_v7()),
         station_id: world.stations.choose(rng).map(|s| s.id).unwrap_or_default(),
         started_at,
         ended_at: Some(started_at + Duration::minutes(minutes)),
         outcome: Some(outcome),
         consented_at: Some(started_at + Duration::seconds(20)),
-        gender: Some((*GENDERS.choose(rng).unwrap_or(&"prefer_not_to_say")).to_owned()),
+        gender: Gender::ALL.choose(rng).copied(),
         age: Some(rng.random_range(18..70)),
-        indigenous_status: Some(
-            (*INDIGENOUS.choose(rng).unwrap_or(&"prefer_not_to_say")).to_owned(),
-        ),
+        indigenous_status: IndigenousStatus::ALL.choose(rng).copied(),
         client_name_sealed: upcoming.then(|| {
             state
                 .keys

@@ -28,7 +28,7 @@ async fn a_second_account_with_the_same_email_is_refused() {
     let mut tx = db.store.begin().await.unwrap();
     let again = tx.insert_user(&user("Ann@Example.org")).await;
 
-    assert_eq!(conflict(again), "users_email_key");
+    assert_eq!(conflict(again), Constraint::UsersEmailKey);
 }
 
 #[tokio::test]
@@ -48,7 +48,7 @@ async fn the_database_itself_refuses_to_change_an_email() {
         ))
         .await;
 
-    assert_eq!(conflict(changed), "users_email_immutable");
+    assert_eq!(conflict(changed), Constraint::UsersEmailImmutable);
     assert_eq!(renamed.unwrap(), 1, "other columns still change");
     let stored = db.store.user_by_id(id).await.unwrap().unwrap();
     assert_eq!(stored.email.as_str(), "ann@example.org");
@@ -72,7 +72,7 @@ async fn at_most_one_provider_is_the_fallback() {
         .expect("an ordinary provider");
     let second = db.raw(&insert("TRUE")).await;
 
-    assert_eq!(conflict(second), "providers_one_fallback");
+    assert_eq!(conflict(second), Constraint::ProvidersOneFallback);
 }
 
 #[tokio::test]
@@ -83,8 +83,8 @@ async fn audit_events_cannot_be_edited_or_deleted() {
     let edit = db.raw("UPDATE audit_events SET outcome = 'forged'").await;
     let delete = db.raw("DELETE FROM audit_events").await;
 
-    assert_eq!(conflict(edit), "audit_events_append_only");
-    assert_eq!(conflict(delete), "audit_events_append_only");
+    assert_eq!(conflict(edit), Constraint::AuditEventsAppendOnly);
+    assert_eq!(conflict(delete), Constraint::AuditEventsAppendOnly);
     assert_eq!(audit_chain::verify(db.store.as_ref()).await.unwrap(), Ok(1));
 }
 
@@ -125,6 +125,6 @@ async fn a_membership_of_a_missing_user_or_provider_names_the_foreign_key_on_bot
         .add_membership(UserId::new(), provider, start_time())
         .await;
 
-    assert_eq!(conflict(no_provider), "memberships_provider_id_fkey");
-    assert_eq!(conflict(no_user), "memberships_user_id_fkey");
+    assert_eq!(conflict(no_provider), Constraint::MembershipsProviderIdFkey);
+    assert_eq!(conflict(no_user), Constraint::MembershipsUserIdFkey);
 }
