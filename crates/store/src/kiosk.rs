@@ -16,6 +16,31 @@ pub trait Reports {
     ) -> tokio::sync::mpsc::Receiver<StoreResult<SessionReportRow>>;
 }
 
+/// Rows of the report buffered between the database and the download.
+pub(crate) const REPORT_BUFFER: usize = 256;
+
+/// Sends the report's rows down the channel as they come off the database: a slow download
+/// holds back the reading rather than filling memory. Stops at the first error, or when the
+/// channel is closed (the download was abandoned).
+pub(crate) async fn pump<R>(
+    mut rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>> + Unpin,
+    decode: impl Fn(&R) -> StoreResult<SessionReportRow>,
+    sender: tokio::sync::mpsc::Sender<StoreResult<SessionReportRow>>,
+) {
+    use futures_util::TryStreamExt;
+    loop {
+        let next = match rows.try_next().await {
+            Ok(Some(row)) => decode(&row),
+            Ok(None) => return,
+            Err(error) => Err(error.into()),
+        };
+        let failed = next.is_err();
+        if sender.send(next).await.is_err() || failed {
+            return;
+        }
+    }
+}
+
 /// Writes of the kiosk's world, inside a transaction.
 #[async_trait]
 pub trait KioskTx {
@@ -29,7 +54,7 @@ pub trait KioskTx {
 /// Stamps `KioskTx` for a backend's transaction (with `tx`); the backend passes its own bulk
 /// inserts (`insert_slots`, `insert_kiosk_sessions`), which differ.
 macro_rules! stamp_kiosk {
-    ($db:ty: $txty:ty; $($bulk:tt)*) => {
+    ($txty:ty; $($bulk:tt)*) => {
         const _: () = {
             use $crate::codec::{Id, Time};
             use $crate::{KioskTx, StoreResult};
@@ -95,3 +120,31 @@ macro_rules! stamp_kiosk {
     };
 }
 pub(crate) use stamp_kiosk;
+
+/// Stamps `Reports` for a backend's store (with `pool`); the backend passes its own query
+/// (`$1` from, `$2` until, `$3` the member's user id or NULL) and row decoder, which differ.
+macro_rules! stamp_reports {
+    ($store:ty; sql = $sql:expr, row = $row:expr) => {
+        impl $crate::Reports for $store {
+            fn session_report(
+                &self,
+                filter: $crate::ReportFilter,
+            ) -> tokio::sync::mpsc::Receiver<$crate::StoreResult<domain::report::SessionReportRow>>
+            {
+                use $crate::codec::{self, Time};
+                let (sender, receiver) = tokio::sync::mpsc::channel($crate::kiosk::REPORT_BUFFER);
+                let pool = self.pool.clone();
+                tokio::spawn(async move {
+                    let rows = sqlx::query($sql)
+                        .bind(Time(filter.from))
+                        .bind(Time(filter.until))
+                        .bind(codec::id(filter.member_of))
+                        .fetch(&pool);
+                    $crate::kiosk::pump(rows, $row, sender).await;
+                });
+                receiver
+            }
+        }
+    };
+}
+pub(crate) use stamp_reports;

@@ -157,7 +157,7 @@ pub trait Tx: AccountsTx + DirectoryTx + MailTx + KioskTx + Send {
 /// Stamps the `Store` operations that span areas for a backend's store (with `pool`); the
 /// backend passes its own `begin`, which differs (SQLite takes the write lock up front).
 macro_rules! stamp_store {
-    ($db:ty: $store:ty; $($begin:tt)*) => {
+    ($store:ty; $($begin:tt)*) => {
         const _: () = {
             use $crate::codec::Time;
             use $crate::decode::{EXPIRED_SECRET_KEPT, LONGEST_RATE_WINDOW};

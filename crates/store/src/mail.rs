@@ -40,13 +40,14 @@ pub trait MailTx {
     async fn enqueue_mail(&mut self, mail: &NewMail) -> StoreResult<()>;
 }
 
-/// Stamps `MailQueue` and `MailTx` for a backend; the backend passes its own `claim_mail`,
-/// the lease, which differs.
+/// Stamps `MailQueue` and `MailTx` for a backend; the backend passes its own lease statement
+/// (`$1` lease end, `$2` now, `$3` limit, `$4` owner), which differs.
 macro_rules! stamp_mail {
-    ($store:ty, $txty:ty; $($claim_mail:tt)*) => {
+    ($store:ty, $txty:ty; claim = $claim_sql:expr) => {
         const _: () = {
             use $crate::codec::{self, Id, Time};
             use $crate::dialect::push_list;
+            use $crate::rows::{self, QueuedMailRow};
             use $crate::{MailQueue, MailTx, NewMail, QueuedMail, StoreResult};
             use sqlx::QueryBuilder;
             use time::OffsetDateTime;
@@ -65,7 +66,23 @@ macro_rules! stamp_mail {
                     Ok(query.build_query_scalar().fetch_all(&self.pool).await?)
                 }
 
-                $($claim_mail)*
+                #[tracing::instrument(skip_all, fields(limit))]
+                async fn claim_mail(
+                    &self,
+                    now: OffsetDateTime,
+                    lease_until: OffsetDateTime,
+                    limit: i64,
+                    owner: &str,
+                ) -> StoreResult<Vec<QueuedMail>> {
+                    let found: Vec<QueuedMailRow> = sqlx::query_as($claim_sql)
+                        .bind(Time(lease_until))
+                        .bind(Time(now))
+                        .bind(limit)
+                        .bind(owner)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows::all(found)
+                }
 
                 #[tracing::instrument(skip_all)]
                 async fn release_mail_leases(&self, owner: &str) -> StoreResult<u64> {

@@ -5,11 +5,11 @@
 macro_rules! stamp_account_reads {
     ($store:ty) => {
         const _: () = {
+            use domain::{EmailAddress, User, UserId};
+            use time::{Duration, OffsetDateTime};
             use $crate::codec::{Id, Time};
             use $crate::rows::{self, CodeAttemptRow, SessionRow, UserRow};
             use $crate::{Accounts, CodeAttempt, LinkState, RateRule, SessionRecord, StoreResult};
-            use domain::{EmailAddress, User, UserId};
-            use time::{Duration, OffsetDateTime};
 
             #[async_trait::async_trait]
             impl Accounts for $store {
@@ -33,9 +33,11 @@ macro_rules! stamp_account_reads {
                 }
 
                 async fn count_admins(&self) -> StoreResult<i64> {
-                    Ok(sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin'")
-                        .fetch_one(&self.pool)
-                        .await?)
+                    Ok(
+                        sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin'")
+                            .fetch_one(&self.pool)
+                            .await?,
+                    )
                 }
 
                 async fn admins(&self) -> StoreResult<Vec<User>> {

@@ -4,6 +4,8 @@
 macro_rules! stamp_directory_reads {
     ($db:ty: $store:ty) => {
         const _: () = {
+            use domain::{CategoryId, PAGE_SIZE, PageNumber, Provider, ProviderId, User, UserId};
+            use sqlx::QueryBuilder;
             use $crate::codec::{self, Id};
             use $crate::decode::like_pattern;
             use $crate::dialect::push_list;
@@ -14,8 +16,6 @@ macro_rules! stamp_directory_reads {
             use $crate::{
                 CategoryWithCount, Directory, Membership, ProviderSummary, StoreResult, UserFilter,
             };
-            use domain::{CategoryId, PAGE_SIZE, PageNumber, Provider, ProviderId, User, UserId};
-            use sqlx::QueryBuilder;
 
             fn push_user_filter<'a>(query: &mut QueryBuilder<'a, $db>, filter: &'a UserFilter) {
                 query.push(" FROM users u WHERE TRUE");
@@ -86,7 +86,9 @@ macro_rules! stamp_directory_reads {
                     let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
                     let mut select = QueryBuilder::new("SELECT p.id, p.name, p.description");
                     push_provider_search(&mut select, viewer, q);
-                    select.push(" ORDER BY lower(p.name), p.id LIMIT ").push_bind(limit);
+                    select
+                        .push(" ORDER BY lower(p.name), p.id LIMIT ")
+                        .push_bind(limit);
                     let found: Vec<ProviderSummaryRow> =
                         select.build_query_as().fetch_all(&self.pool).await?;
                     Ok((rows::all(found)?, total))

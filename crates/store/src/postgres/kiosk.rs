@@ -6,18 +6,17 @@
 
 use super::{PostgresStore, PostgresTx};
 use crate::codec::{Id, Time};
-use crate::{ReportFilter, Reports, StoreError, StoreResult, decode};
+use crate::{StoreError, StoreResult, decode};
 use domain::report::{KioskSession, SessionReportRow};
 use domain::{CategoryId, KioskSessionId};
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, PgPool, Postgres, Row};
+use sqlx::{PgConnection, Row};
 use time::OffsetDateTime;
-use tokio::sync::mpsc;
 
 /// Rows per statement: bounds the size of one message, not the number of binds.
 const ROWS_PER_STATEMENT: usize = 10_000;
 
-crate::kiosk::stamp_kiosk!(Postgres: PostgresTx;
+crate::kiosk::stamp_kiosk!(PostgresTx;
     #[tracing::instrument(skip_all, fields(count = slots.len()))]
         async fn insert_slots(&mut self, slots: &[Slot]) -> StoreResult<()> {
         for chunk in slots.chunks(ROWS_PER_STATEMENT) {
@@ -234,35 +233,4 @@ fn report_row(row: &PgRow) -> StoreResult<SessionReportRow> {
     })
 }
 
-impl Reports for PostgresStore {
-    fn session_report(
-        &self,
-        filter: ReportFilter,
-    ) -> mpsc::Receiver<StoreResult<SessionReportRow>> {
-        let (sender, receiver) = mpsc::channel(256);
-        let pool: PgPool = self.pool.clone();
-        tokio::spawn(async move {
-            use futures_util::TryStreamExt;
-            // Rows come off the socket as the channel drains, so a slow download holds back the
-            // server rather than filling memory here.
-            let mut rows = sqlx::query::<Postgres>(REPORT_SQL)
-                .bind(Time(filter.from))
-                .bind(Time(filter.until))
-                .bind(filter.member_of.map(Id))
-                .fetch(&pool);
-            loop {
-                let next = match rows.try_next().await {
-                    Ok(Some(row)) => report_row(&row),
-                    Ok(None) => return,
-                    Err(error) => Err(error.into()),
-                };
-                let failed = next.is_err();
-                // A closed channel means the download was abandoned: stop reading.
-                if sender.send(next).await.is_err() || failed {
-                    return;
-                }
-            }
-        });
-        receiver
-    }
-}
+crate::kiosk::stamp_reports!(PostgresStore; sql = REPORT_SQL, row = report_row);

@@ -10,27 +10,14 @@
 mod kiosk;
 mod mail;
 
+use crate::StoreResult;
 use crate::audit_chain::AuditKey;
-use crate::migrations::{Embedded, migrator};
-use crate::{StoreError, StoreResult};
+use crate::migrations::{self, Embedded, migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 use std::str::FromStr;
 
-const MIGRATIONS: Embedded = &[
-    (1, "accounts", include_str!("migrations/0001_accounts.sql")),
-    (
-        2,
-        "directory",
-        include_str!("migrations/0002_directory.sql"),
-    ),
-    (3, "sessions", include_str!("migrations/0003_sessions.sql")),
-    (
-        4,
-        "mail delivery",
-        include_str!("migrations/0004_mail_delivery.sql"),
-    ),
-];
+const MIGRATIONS: Embedded = crate::migrations::embedded!("postgres");
 
 /// Connections each instance keeps at most; the server's `max_connections` must cover all
 /// instances together (see the deployment guide).
@@ -63,12 +50,8 @@ impl PostgresStore {
             .connect_with(options)
             .await?;
         // sqlx takes an advisory lock around the run, so instances starting together are safe.
-        migrator(MIGRATIONS)
-            .await
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let migrations = migrator(MIGRATIONS).await?;
+        migrations.run(&pool).await.map_err(migrations::failed)?;
         Ok(Self { pool, audit_key })
     }
 
@@ -96,7 +79,7 @@ impl PostgresTx {
     }
 }
 
-crate::stamp_store!(Postgres: PostgresStore;
+crate::stamp_store!(PostgresStore;
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
         Ok(Box::new(PostgresTx {
             tx: self.pool.begin().await?,

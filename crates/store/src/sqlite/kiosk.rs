@@ -4,16 +4,15 @@
 
 use super::{SqliteStore, SqliteTx};
 use crate::codec::{self, Id, Time};
-use crate::{ReportFilter, Reports, StoreError, StoreResult, decode};
+use crate::{StoreError, StoreResult, decode};
+use domain::KioskSessionId;
 use domain::report::SessionReportRow;
-use domain::{KioskSessionId, UserId};
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
-use tokio::sync::mpsc;
+use sqlx::{QueryBuilder, Row};
 
 /// Rows per INSERT statement, well under SQLite's limit of bound variables.
 const ROWS_PER_STATEMENT: usize = 500;
 
-crate::kiosk::stamp_kiosk!(Sqlite: SqliteTx;
+crate::kiosk::stamp_kiosk!(SqliteTx;
     #[tracing::instrument(skip_all, fields(count = slots.len()))]
     async fn insert_slots(&mut self, slots: &[Slot]) -> StoreResult<()> {
         for chunk in slots.chunks(ROWS_PER_STATEMENT) {
@@ -193,34 +192,4 @@ fn report_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<SessionReportRow> {
     })
 }
 
-impl Reports for SqliteStore {
-    fn session_report(
-        &self,
-        filter: ReportFilter,
-    ) -> mpsc::Receiver<StoreResult<SessionReportRow>> {
-        let (sender, receiver) = mpsc::channel(256);
-        let pool: SqlitePool = self.pool.clone();
-        tokio::spawn(async move {
-            use futures_util::TryStreamExt;
-            let member: Option<Id<UserId>> = codec::id(filter.member_of);
-            let mut rows = sqlx::query::<Sqlite>(REPORT_SQL)
-                .bind(Time(filter.from))
-                .bind(Time(filter.until))
-                .bind(member)
-                .fetch(&pool);
-            loop {
-                let next = match rows.try_next().await {
-                    Ok(Some(row)) => report_row(&row),
-                    Ok(None) => return,
-                    Err(error) => Err(error.into()),
-                };
-                let failed = next.is_err();
-                // A closed channel means the download was abandoned: stop reading.
-                if sender.send(next).await.is_err() || failed {
-                    return;
-                }
-            }
-        });
-        receiver
-    }
-}
+crate::kiosk::stamp_reports!(SqliteStore; sql = REPORT_SQL, row = report_row);

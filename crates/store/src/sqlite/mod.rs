@@ -9,29 +9,16 @@
 mod kiosk;
 mod mail;
 
+use crate::StoreResult;
 use crate::audit_chain::AuditKey;
-use crate::migrations::{Embedded, migrator};
-use crate::{StoreError, StoreResult};
+use crate::migrations::{self, Embedded, migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 
-const MIGRATIONS: Embedded = &[
-    (1, "accounts", include_str!("migrations/0001_accounts.sql")),
-    (
-        2,
-        "directory",
-        include_str!("migrations/0002_directory.sql"),
-    ),
-    (3, "sessions", include_str!("migrations/0003_sessions.sql")),
-    (
-        4,
-        "mail delivery",
-        include_str!("migrations/0004_mail_delivery.sql"),
-    ),
-];
+const MIGRATIONS: Embedded = crate::migrations::embedded!("sqlite");
 
 pub(crate) struct SqliteStore {
     pool: SqlitePool,
@@ -62,12 +49,8 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        migrator(MIGRATIONS)
-            .await
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let migrations = migrator(MIGRATIONS).await?;
+        migrations.run(&pool).await.map_err(migrations::failed)?;
         Ok(Self { pool, audit_key })
     }
 
@@ -85,7 +68,7 @@ impl SqliteTx {
     }
 }
 
-crate::stamp_store!(Sqlite: SqliteStore;
+crate::stamp_store!(SqliteStore;
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
         Ok(Box::new(SqliteTx {
             tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
