@@ -7,7 +7,9 @@ use crate::{
     CategoryWithCount, CodeAttempt, Membership, ProviderSummary, QueuedMail, SessionRecord,
     StoreError, StoreResult, decode,
 };
-use domain::{Category, CategoryId, Provider, ProviderId, User, UserId};
+use domain::report::SessionReportRow;
+use domain::{Category, CategoryId, KioskSessionId, Provider, ProviderId, User, UserId};
+use time::OffsetDateTime;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -249,6 +251,49 @@ impl TryFrom<AuditRow> for StoredAuditEvent {
             details: r.details,
             prev_hash: r.prev_hash,
             hash: r.hash,
+        })
+    }
+}
+
+/// The columns of a report row that both report queries return alike; the lists of
+/// categories and selections come folded differently (`group_concat` against arrays).
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReportHead {
+    id: Id<KioskSessionId>,
+    started_at: Time,
+    ended_at: Option<Time>,
+    outcome: Option<String>,
+    station: String,
+    gender: Option<String>,
+    age: Option<i64>,
+    indigenous_status: Option<String>,
+    fallback_selected: bool,
+}
+
+/// A report row's lists, unfolded by the backend.
+pub(crate) struct ReportLists {
+    pub categories: Vec<String>,
+    /// (provider, listing)
+    pub information: Vec<(String, String)>,
+    /// (provider, listing, start)
+    pub bookings: Vec<(String, String, Option<OffsetDateTime>)>,
+}
+
+impl ReportHead {
+    pub(crate) fn with(self, lists: ReportLists) -> StoreResult<SessionReportRow> {
+        Ok(SessionReportRow {
+            session_id: self.id.0,
+            started_at: self.started_at.0,
+            ended_at: self.ended_at.map(|t| t.0),
+            outcome: self.outcome,
+            station: self.station,
+            gender: decode::gender(self.gender)?,
+            age: self.age,
+            indigenous_status: decode::indigenous_status(self.indigenous_status)?,
+            categories: lists.categories,
+            information: lists.information,
+            bookings: lists.bookings,
+            fallback_selected: self.fallback_selected,
         })
     }
 }

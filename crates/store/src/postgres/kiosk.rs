@@ -6,9 +6,11 @@
 
 use super::{PostgresStore, PostgresTx};
 use crate::codec::{Id, Time};
-use crate::{StoreError, StoreResult, decode};
+use crate::rows::{ReportHead, ReportLists};
+use crate::{StoreError, StoreResult};
+use domain::CategoryId;
 use domain::report::{KioskSession, SessionReportRow};
-use domain::{CategoryId, KioskSessionId};
+use sqlx::FromRow;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 use time::OffsetDateTime;
@@ -217,20 +219,12 @@ fn report_row(row: &PgRow) -> StoreResult<SessionReportRow> {
             information.push((provider, listing));
         }
     }
-    Ok(SessionReportRow {
-        session_id: row.try_get::<Id<KioskSessionId>, _>("id")?.0,
-        started_at: row.try_get::<Time, _>("started_at")?.0,
-        ended_at: row.try_get::<Option<Time>, _>("ended_at")?.map(|t| t.0),
-        outcome: row.try_get("outcome")?,
-        station: row.try_get("station")?,
-        gender: decode::gender(row.try_get("gender")?)?,
-        age: row.try_get("age")?,
-        indigenous_status: decode::indigenous_status(row.try_get("indigenous_status")?)?,
+    let lists = ReportLists {
         categories: row.try_get("categories")?,
         information,
         bookings,
-        fallback_selected: row.try_get("fallback_selected")?,
-    })
+    };
+    ReportHead::from_row(row)?.with(lists)
 }
 
 crate::kiosk::stamp_reports!(PostgresStore; sql = REPORT_SQL, row = report_row);

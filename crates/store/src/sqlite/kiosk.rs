@@ -3,10 +3,11 @@
 //! and the streamed report (lists folded with `group_concat`, as SQLite has no arrays).
 
 use super::{SqliteStore, SqliteTx};
-use crate::codec::{self, Id, Time};
-use crate::{StoreError, StoreResult, decode};
-use domain::KioskSessionId;
+use crate::codec::{self, Id};
+use crate::rows::{ReportHead, ReportLists};
+use crate::{StoreError, StoreResult};
 use domain::report::SessionReportRow;
+use sqlx::FromRow;
 use sqlx::{QueryBuilder, Row};
 
 /// Rows per INSERT statement, well under SQLite's limit of bound variables.
@@ -176,20 +177,12 @@ fn report_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<SessionReportRow> {
             information.push((provider.to_owned(), listing.to_owned()));
         }
     }
-    Ok(SessionReportRow {
-        session_id: row.try_get::<Id<KioskSessionId>, _>("id")?.0,
-        started_at: row.try_get::<Time, _>("started_at")?.0,
-        ended_at: row.try_get::<Option<Time>, _>("ended_at")?.map(|t| t.0),
-        outcome: row.try_get("outcome")?,
-        station: row.try_get("station")?,
-        gender: decode::gender(row.try_get("gender")?)?,
-        age: row.try_get("age")?,
-        indigenous_status: decode::indigenous_status(row.try_get("indigenous_status")?)?,
+    let lists = ReportLists {
         categories: split(row.try_get("categories")?, '\u{1e}'),
         information,
         bookings,
-        fallback_selected: row.try_get("fallback_selected")?,
-    })
+    };
+    ReportHead::from_row(row)?.with(lists)
 }
 
 crate::kiosk::stamp_reports!(SqliteStore; sql = REPORT_SQL, row = report_row);
