@@ -1,5 +1,6 @@
 //! Wayfinder's domain: pure types and rules, no I/O.
 
+pub mod access;
 pub mod audit;
 pub mod email;
 pub mod ids;
@@ -10,6 +11,7 @@ pub mod report;
 pub mod text;
 pub mod user;
 
+pub use access::{Permission, Scope, Viewer};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{CategoryId, ProviderId, UserId};
 pub use paging::{PAGE_SIZE, PageNumber};
