@@ -42,21 +42,6 @@ impl Actor {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Actor;
-
-    #[test]
-    fn a_station_is_recorded_by_its_name_and_is_no_account() {
-        let station = Actor::Station {
-            id: uuid::Uuid::new_v4(),
-            name: "Unit 4 library".into(),
-        };
-        assert_eq!(station.label(), "station: Unit 4 library");
-        assert_eq!(station.id(), None);
-    }
-}
-
 /// Every kind of event, typed so a misspelt action cannot be recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -203,5 +188,20 @@ impl NewAuditEvent {
     pub fn details(mut self, details: serde_json::Value) -> Self {
         self.details = details;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Actor;
+
+    #[test]
+    fn a_station_is_recorded_by_its_name_and_is_no_account() {
+        let station = Actor::Station {
+            id: uuid::Uuid::new_v4(),
+            name: "Unit 4 library".into(),
+        };
+        assert_eq!(station.label(), "station: Unit 4 library");
+        assert_eq!(station.id(), None);
     }
 }
