@@ -133,30 +133,46 @@ impl Scope {
     }
 }
 
-/// A signed-in account as access control sees it: everything here follows from the account as
-/// read at the start of this request.
+/// Who asks, as access control sees it: a signed-in account, decided by its role and flags as
+/// read at the start of this request, or the operator at the server's command line (and the
+/// server's own work), who may do everything. A kiosk station is a principal too, with none of
+/// the dashboard's permissions; it gets its own grants with the kiosk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Viewer {
-    pub user: User,
+pub enum Viewer {
+    Account(User),
+    /// Trusted by having the server's shell or being the server: `cli` or `system`.
+    Operator(crate::audit::Actor),
 }
 
 impl Viewer {
-    pub fn new(user: User) -> Self {
-        Self { user }
+    /// The operator at the command line.
+    pub fn cli() -> Self {
+        Viewer::Operator(crate::audit::Actor::Cli)
     }
 
-    pub fn id(&self) -> UserId {
-        self.user.id
+    /// The account that asks, if an account does.
+    pub fn user(&self) -> Option<&User> {
+        match self {
+            Viewer::Account(user) => Some(user),
+            Viewer::Operator(_) => None,
+        }
     }
 
-    /// The scope of `permission` for this account, or `None` when it is denied.
+    pub fn account_id(&self) -> Option<UserId> {
+        self.user().map(|u| u.id)
+    }
+
+    /// The scope of `permission` for this principal, or `None` when it is denied.
     pub fn scope(&self, permission: Permission) -> Option<Scope> {
-        match grant(self.user.role, permission) {
+        let Viewer::Account(user) = self else {
+            return Some(Scope::All);
+        };
+        match grant(user.role, permission) {
             Grant::Denied => None,
             Grant::All => Some(Scope::All),
-            Grant::Assigned => Some(Scope::MemberOf(self.user.id)),
-            Grant::AssignedWithReportAccess if self.user.can_download_reports => {
-                Some(Scope::MemberOf(self.user.id))
+            Grant::Assigned => Some(Scope::MemberOf(user.id)),
+            Grant::AssignedWithReportAccess if user.can_download_reports => {
+                Some(Scope::MemberOf(user.id))
             }
             Grant::AssignedWithReportAccess => None,
         }
@@ -174,9 +190,12 @@ impl Viewer {
 
     /// Who the audit log says acted.
     pub fn actor(&self) -> crate::audit::Actor {
-        crate::audit::Actor::User {
-            id: self.user.id,
-            email: self.user.email.clone(),
+        match self {
+            Viewer::Account(user) => crate::audit::Actor::User {
+                id: user.id,
+                email: user.email.clone(),
+            },
+            Viewer::Operator(actor) => actor.clone(),
         }
     }
 }
@@ -189,7 +208,7 @@ mod tests {
 
     fn account(role: Role, can_download_reports: bool) -> Viewer {
         let now = time::OffsetDateTime::UNIX_EPOCH;
-        Viewer::new(User {
+        Viewer::Account(User {
             id: UserId::new(),
             email: EmailAddress::parse("someone@example.org").expect("email"),
             first_name: "Some".into(),
@@ -209,7 +228,7 @@ mod tests {
     fn reads(viewer: &Viewer, permission: Permission) -> &'static str {
         match viewer.scope(permission) {
             Some(Scope::All) => "all",
-            Some(Scope::MemberOf(id)) if id == viewer.id() => "assigned",
+            Some(Scope::MemberOf(id)) if Some(id) == viewer.account_id() => "assigned",
             Some(Scope::MemberOf(_)) => "someone else's",
             None => "—",
         }
@@ -233,8 +252,16 @@ mod tests {
             (ManageStations, "all", "—"),
         ];
         for (permission, for_admin, for_member) in spec {
-            assert_eq!(reads(&admin, permission), for_admin, "admin, {permission:?}");
-            assert_eq!(reads(&member, permission), for_member, "user, {permission:?}");
+            assert_eq!(
+                reads(&admin, permission),
+                for_admin,
+                "admin, {permission:?}"
+            );
+            assert_eq!(
+                reads(&member, permission),
+                for_member,
+                "user, {permission:?}"
+            );
         }
     }
 
@@ -251,6 +278,13 @@ mod tests {
     fn report_access_changes_nothing_for_an_administrator() {
         assert_eq!(reads(&account(Role::Admin, false), DownloadReports), "all");
         assert_eq!(reads(&account(Role::Admin, true), DownloadReports), "all");
+    }
+
+    #[test]
+    fn the_operator_at_the_command_line_may_do_everything_everywhere() {
+        for permission in Permission::ALL {
+            assert!(Viewer::cli().may_everywhere(permission), "{permission:?}");
+        }
     }
 
     #[test]

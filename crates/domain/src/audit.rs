@@ -18,7 +18,10 @@ pub enum Actor {
     Anonymous,
     /// A kiosk station (SPEC §8), a principal without an account. Its id is a plain UUID until
     /// the station has a typed id of its own.
-    Station { id: uuid::Uuid, name: String },
+    Station {
+        id: uuid::Uuid,
+        name: String,
+    },
 }
 
 impl Actor {

@@ -139,11 +139,11 @@ impl Store for PostgresStore {
 
     async fn find_providers(
         &self,
-        viewer: &User,
+        scope: domain::Scope,
         q: Option<&str>,
         limit: i64,
     ) -> StoreResult<(Vec<ProviderSummary>, i64)> {
-        directory::find_providers(&self.pool, viewer, q, limit).await
+        directory::find_providers(&self.pool, scope, q, limit).await
     }
 
     async fn providers_by_ids(&self, ids: &[ProviderId]) -> StoreResult<Vec<ProviderSummary>> {
@@ -168,10 +168,10 @@ impl Store for PostgresStore {
 
     async fn list_providers(
         &self,
-        viewer: &User,
+        scope: domain::Scope,
         page: PageNumber,
     ) -> StoreResult<(Vec<Provider>, i64)> {
-        directory::list_providers(&self.pool, viewer, page).await
+        directory::list_providers(&self.pool, scope, page).await
     }
 
     async fn provider(&self, id: ProviderId) -> StoreResult<Option<Provider>> {

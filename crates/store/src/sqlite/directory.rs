@@ -119,21 +119,21 @@ pub(super) fn provider_from_row(row: &SqliteRow) -> StoreResult<Provider> {
 
 pub(super) async fn list_providers(
     pool: &SqlitePool,
-    viewer: &User,
+    scope: domain::Scope,
     page: PageNumber,
 ) -> StoreResult<(Vec<Provider>, i64)> {
     const VISIBLE: &str = "FROM providers p WHERE ?1 OR EXISTS
         (SELECT 1 FROM memberships m WHERE m.provider_id = p.id AND m.user_id = ?2)";
     let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {VISIBLE}"))
-        .bind(viewer.is_admin())
-        .bind(viewer.id.to_string())
+        .bind(scope.is_all())
+        .bind(scope.member_of().map(|id| id.to_string()))
         .fetch_one(pool)
         .await?;
     let rows = sqlx::query(&format!(
         "SELECT p.* {VISIBLE} ORDER BY lower(p.name), p.id LIMIT ?3 OFFSET ?4"
     ))
-    .bind(viewer.is_admin())
-    .bind(viewer.id.to_string())
+    .bind(scope.is_all())
+    .bind(scope.member_of().map(|id| id.to_string()))
     .bind(PAGE_SIZE)
     .bind(page.offset())
     .fetch_all(pool)
@@ -314,13 +314,17 @@ pub(super) async fn audit_matching(
     rows.iter().map(super::audit_from_row).collect()
 }
 
-/// The providers a viewer may see whose name contains the pattern.
-fn push_provider_search<'a>(query: &mut QueryBuilder<'a, Sqlite>, viewer: &User, q: Option<&str>) {
+/// The providers in scope whose name contains the pattern.
+fn push_provider_search<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    scope: domain::Scope,
+    q: Option<&str>,
+) {
     query
         .push(" FROM providers p WHERE (")
-        .push_bind(viewer.is_admin())
+        .push_bind(scope.is_all())
         .push(" OR EXISTS (SELECT 1 FROM memberships m WHERE m.provider_id = p.id AND m.user_id = ")
-        .push_bind(viewer.id.to_string())
+        .push_bind(scope.member_of().map(|id| id.to_string()))
         .push("))");
     if let Some(q) = q {
         query
@@ -340,15 +344,15 @@ fn summary_from_row(row: &SqliteRow) -> StoreResult<ProviderSummary> {
 
 pub(super) async fn find_providers(
     pool: &SqlitePool,
-    viewer: &User,
+    scope: domain::Scope,
     q: Option<&str>,
     limit: i64,
 ) -> StoreResult<(Vec<ProviderSummary>, i64)> {
     let mut count = QueryBuilder::new("SELECT count(*)");
-    push_provider_search(&mut count, viewer, q);
+    push_provider_search(&mut count, scope, q);
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
     let mut select = QueryBuilder::new("SELECT p.id, p.name, p.description");
-    push_provider_search(&mut select, viewer, q);
+    push_provider_search(&mut select, scope, q);
     select
         .push(" ORDER BY lower(p.name), p.id LIMIT ")
         .push_bind(limit);

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod middleware;
 pub mod pages;
+pub mod routes;
+pub mod shared;
 
 use crate::AppState;
 use crate::auth::csrf;

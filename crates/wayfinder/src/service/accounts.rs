@@ -117,8 +117,13 @@ pub async fn invite(
     })
     .await?;
     let link = state.config.link(&format!("/sign-in/link?token={token}"));
-    let email =
-        mail::templates::invitation(user, &code, &link, &state.config.link("/sign-in/code"));
+    let email = mail::templates::invitation(
+        user,
+        &code,
+        &link,
+        &state.config.link("/sign-in/code"),
+        &state.config.timezone,
+    );
     mail::queue(tx, state, email).await?;
     Ok(
         NewAuditEvent::new(now, actor.clone(), Action::InvitationSent)

@@ -1,10 +1,12 @@
 //! The audit log page and its CSV export (SPEC §9); administrators only.
 
+use super::authorize;
 use crate::AppState;
 use crate::csv_safe::csv_cell;
 use crate::error::{AppError, FieldErrors, Result};
 use domain::PageNumber;
-use domain::audit::{Action, Actor, NewAuditEvent};
+use domain::audit::{Action, NewAuditEvent};
+use domain::{Permission, Viewer};
 use serde::Deserialize;
 use store::{AuditFilter, StoredAuditEvent};
 use time::{Date, Duration, OffsetDateTime, Time};
@@ -82,7 +84,12 @@ impl AuditQuery {
     }
 }
 
-pub async fn list(state: &AppState, query: &AuditQuery) -> Result<(Vec<StoredAuditEvent>, i64)> {
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &AuditQuery,
+) -> Result<(Vec<StoredAuditEvent>, i64)> {
+    authorize(state, viewer, Permission::ViewAudit).await?;
     Ok(state
         .store
         .audit_page(&query.filter()?, query.page())
@@ -90,7 +97,8 @@ pub async fn list(state: &AppState, query: &AuditQuery) -> Result<(Vec<StoredAud
 }
 
 /// The matching events as CSV; the export itself is recorded.
-pub async fn export(state: &AppState, actor: &Actor, query: &AuditQuery) -> Result<String> {
+pub async fn export(state: &AppState, viewer: &Viewer, query: &AuditQuery) -> Result<String> {
+    authorize(state, viewer, Permission::ViewAudit).await?;
     let filter = query.filter()?;
     let events = state.store.audit_matching(&filter).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -131,7 +139,7 @@ pub async fn export(state: &AppState, actor: &Actor, query: &AuditQuery) -> Resu
     let bytes = writer
         .into_inner()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let event = NewAuditEvent::new(state.now(), actor.clone(), Action::AuditExported).details(
+    let event = NewAuditEvent::new(state.now(), viewer.actor(), Action::AuditExported).details(
         serde_json::json!({
             "actor": filter.actor, "action": filter.action, "from": query.from, "to": query.to,
             "rows": events.len(),

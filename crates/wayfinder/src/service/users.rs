@@ -1,12 +1,13 @@
-//! The Users section (SPEC §3): list, add, edit, resend the invitation, delete. Admins only; the
-//! handlers check the role, these functions keep the rules (email immutable, last administrator).
+//! The Users section (SPEC §3): list, add, edit, resend the invitation, delete. Each public
+//! function checks [`Permission::ManageUsers`] itself, and keeps the rules (email immutable, last
+//! administrator, nobody deletes themselves).
 
 use super::accounts::{self, INVITATION_VALIDITY, NewAccountInput};
 use crate::AppState;
 use crate::error::{AppError, FieldErrors, PROVIDER_GONE, Result};
 use crate::mail;
 use domain::audit::{Action, Actor, NewAuditEvent};
-use domain::{PageNumber, ProviderId, Role, User, UserId};
+use domain::{PageNumber, Permission, ProviderId, Role, User, UserId, Viewer};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use store::{Membership, Tx, UserFilter};
@@ -37,6 +38,48 @@ pub struct UserChanges {
     /// Refused with `422`: the email address is the identity and never changes.
     #[schema(value_type = Option<String>)]
     pub email: Option<Value>,
+}
+
+/// The Users list's filter as typed (query parameters of the page and the API).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct UserQuery {
+    /// Part of the name or email.
+    pub q: Option<String>,
+    /// Only accounts with this role.
+    #[param(schema_with = crate::http::api::views::role_schema)]
+    pub role: Option<String>,
+    /// Only members of this provider.
+    pub provider_id: Option<String>,
+    /// The page, from 1 (a number out of range is clamped).
+    pub page: Option<i64>,
+}
+
+impl UserQuery {
+    pub fn filter(&self) -> Result<UserFilter> {
+        let role = match self.role.as_deref().filter(|r| !r.is_empty()) {
+            Some(role) => Some(
+                Role::parse(role)
+                    .ok_or_else(|| AppError::field("role", "Choose admin or user."))?,
+            ),
+            None => None,
+        };
+        let provider_id = match self.provider_id.as_deref().filter(|p| !p.is_empty()) {
+            Some(id) => Some(
+                id.parse()
+                    .map_err(|_| AppError::field("provider_id", "Unknown provider."))?,
+            ),
+            None => None,
+        };
+        let q = domain::text::parse_query(self.q.as_deref())
+            .map_err(|message| AppError::field("q", message))?;
+        Ok(UserFilter {
+            q,
+            role,
+            provider_id,
+        })
+    }
 }
 
 /// A user with what their card shows.
@@ -81,7 +124,9 @@ async fn parse_providers(
 }
 
 /// Creates the account, assigns its providers and queues the invitation, in one transaction.
-pub async fn create(state: &AppState, actor: &Actor, input: &NewUser) -> Result<User> {
+pub async fn create(state: &AppState, viewer: &Viewer, input: &NewUser) -> Result<User> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
+    let actor = &viewer.actor();
     let account_input = NewAccountInput {
         email: input.email.clone(),
         first_name: input.first_name.clone(),
@@ -126,7 +171,8 @@ async fn insert(
 }
 
 /// One user's card.
-pub async fn get(state: &AppState, id: UserId) -> Result<UserCard> {
+pub async fn get(state: &AppState, viewer: &Viewer, id: UserId) -> Result<UserCard> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
     let user = state
         .store
         .user_by_id(id)
@@ -138,9 +184,11 @@ pub async fn get(state: &AppState, id: UserId) -> Result<UserCard> {
 /// A page of user cards matching the filter, and how many match.
 pub async fn list(
     state: &AppState,
+    viewer: &Viewer,
     filter: &UserFilter,
     page: PageNumber,
 ) -> Result<(Vec<UserCard>, i64)> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
     let (users, total) = state.store.list_users(filter, page).await?;
     Ok((cards(state, users).await?, total))
 }
@@ -181,10 +229,12 @@ struct Checked {
 /// Applies the changes, all or nothing; refuses any attempt to change the email.
 pub async fn update(
     state: &AppState,
-    actor: &Actor,
+    viewer: &Viewer,
     id: UserId,
     changes: &UserChanges,
 ) -> Result<User> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
+    let actor = &viewer.actor();
     if changes.email.is_some() {
         return Err(AppError::field(
             "email",
@@ -307,7 +357,9 @@ fn changed_fields(before: &User, after: &User) -> Map<String, Value> {
 }
 
 /// Issues a fresh invitation (new code, link and expiry; the old ones die).
-pub async fn resend_invitation(state: &AppState, actor: &Actor, id: UserId) -> Result<User> {
+pub async fn resend_invitation(state: &AppState, viewer: &Viewer, id: UserId) -> Result<User> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
+    let actor = &viewer.actor();
     let user = super::retrying(|| reinvite(state, actor, id)).await?;
     state.mail_wakeup.notify_one();
     Ok(user)
@@ -317,7 +369,7 @@ pub async fn resend_invitation(state: &AppState, actor: &Actor, id: UserId) -> R
 async fn reinvite(state: &AppState, actor: &Actor, id: UserId) -> Result<User> {
     let mut tx = state.store.begin().await?;
     let mut user = tx.user_for_update(id).await?.ok_or(AppError::NotFound)?;
-    if user.activated_at.is_some() {
+    if !may_resend(&user) {
         return Err(AppError::conflict(
             None,
             "This person has already signed in. They can ask for a sign-in code on the sign-in page.",
@@ -334,9 +386,22 @@ async fn reinvite(state: &AppState, actor: &Actor, id: UserId) -> Result<User> {
     Ok(user)
 }
 
+/// Whether an invitation can be sent again: only until the person first signs in.
+pub fn may_resend(user: &User) -> bool {
+    user.activated_at.is_none()
+}
+
+/// Whether `viewer` may delete `user` as far as the account itself says: nobody deletes their
+/// own account (the last administrator is checked in the transaction).
+pub fn may_delete(viewer: &Viewer, user: &User) -> bool {
+    viewer.may(Permission::ManageUsers) && viewer.account_id() != Some(user.id)
+}
+
 /// Deletes the account with its memberships, secrets and sessions, in one transaction.
-pub async fn delete(state: &AppState, actor: &Actor, id: UserId) -> Result<()> {
-    if actor.id() == Some(id) {
+pub async fn delete(state: &AppState, viewer: &Viewer, id: UserId) -> Result<()> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
+    let actor = &viewer.actor();
+    if viewer.account_id() == Some(id) {
         return Err(AppError::conflict(
             None,
             "You cannot delete your own account.",

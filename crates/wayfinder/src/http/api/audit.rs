@@ -1,10 +1,10 @@
 //! `/audit` and `/audit.csv` (SPEC §9), administrators only.
 
-use super::ApiQuery;
 use super::views::{AuditEventView, Paged};
 use crate::AppState;
-use crate::auth::AdminUser;
+use crate::auth::{Require, perm};
 use crate::error::Result;
+use crate::http::shared::QueryParams;
 use crate::service::audit_log::{self, AuditQuery};
 use axum::Json;
 use axum::extract::State;
@@ -29,10 +29,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     ))]
 async fn list(
     State(state): State<AppState>,
-    _admin: AdminUser,
-    ApiQuery(query): ApiQuery<AuditQuery>,
+    access: Require<perm::ViewAudit>,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<Json<Paged<AuditEventView>>> {
-    let (events, total) = audit_log::list(&state, &query).await?;
+    let (events, total) = audit_log::list(&state, &access.viewer, &query).await?;
     let items = events.iter().map(AuditEventView::from).collect();
     Ok(Json(Paged {
         items,
@@ -51,10 +51,10 @@ async fn list(
     ))]
 async fn export(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
-    ApiQuery(query): ApiQuery<AuditQuery>,
+    access: Require<perm::ViewAudit>,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<impl IntoResponse> {
-    let csv = audit_log::export(&state, &admin.actor(), &query).await?;
+    let csv = audit_log::export(&state, &access.viewer, &query).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -1,11 +1,12 @@
 //! `/categories` (SPEC §6), administrators only.
 
+use super::ApiJson;
 use super::providers::PageQuery;
 use super::views::{CategoryView, Paged};
-use super::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
-use crate::auth::AdminUser;
+use crate::auth::{Require, perm};
 use crate::error::Result;
+use crate::http::shared::{QueryParams, path_id};
 use crate::service::categories::{self, CategoryInput};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -29,11 +30,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     ))]
 async fn list(
     State(state): State<AppState>,
-    _admin: AdminUser,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    access: Require<perm::ManageCategories>,
+    QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Paged<CategoryView>>> {
     let page = PageNumber::new(query.page);
-    let (items, total) = categories::list(&state, page).await?;
+    let (items, total) = categories::list(&state, &access.viewer, page).await?;
     Ok(Json(Paged {
         items: items.iter().map(CategoryView::from).collect(),
         total,
@@ -52,10 +53,10 @@ async fn list(
     ))]
 async fn create(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageCategories>,
     ApiJson(input): ApiJson<CategoryInput>,
 ) -> Result<(StatusCode, Json<CategoryView>)> {
-    let category = categories::create(&state, &admin.actor(), &input).await?;
+    let category = categories::create(&state, &access.viewer, &input).await?;
     Ok((StatusCode::CREATED, Json(CategoryView::from(&category))))
 }
 
@@ -68,11 +69,11 @@ async fn create(
     ))]
 async fn show(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    access: Require<perm::ManageCategories>,
     Path(id): Path<String>,
 ) -> Result<Json<CategoryView>> {
     Ok(Json(CategoryView::from(
-        &categories::get(&state, path_id(&id)?).await?,
+        &categories::get(&state, &access.viewer, path_id(&id)?).await?,
     )))
 }
 
@@ -89,11 +90,11 @@ async fn show(
     ))]
 async fn update(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageCategories>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CategoryInput>,
 ) -> Result<Json<CategoryView>> {
-    let category = categories::update(&state, &admin.actor(), path_id(&id)?, &input).await?;
+    let category = categories::update(&state, &access.viewer, path_id(&id)?, &input).await?;
     Ok(Json(CategoryView::from(&category)))
 }
 
@@ -107,9 +108,9 @@ async fn update(
     ))]
 async fn remove(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageCategories>,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    categories::delete(&state, &admin.actor(), path_id(&id)?).await?;
+    categories::delete(&state, &access.viewer, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

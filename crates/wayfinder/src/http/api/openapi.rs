@@ -96,7 +96,7 @@ pub fn operations(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &m
 }
 
 /// The errors that come from the operation's shape rather than from its handler: the extractors
-/// (`ApiJson`, `ApiQuery`, `path_id`, `CurrentUser`), the cross-site guard and the body limit.
+/// (`ApiJson`, `QueryParams`, `path_id`, `CurrentUser`), the cross-site guard and the body limit.
 fn add_shared_errors(method: &str, operation: &mut Operation) {
     let has = |place: ParameterIn| {
         operation

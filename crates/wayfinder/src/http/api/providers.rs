@@ -1,10 +1,11 @@
 //! `/providers`, their members, and the fallback provider setting (SPEC §6).
 
+use super::ApiJson;
 use super::views::{Paged, ProviderView, UserView};
-use super::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
-use crate::auth::{AdminUser, CurrentUser};
+use crate::auth::{Require, perm};
 use crate::error::Result;
+use crate::http::shared::{QueryParams, path_id};
 use crate::service::providers::{self, ProviderInput};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -53,11 +54,11 @@ pub struct FallbackSetting {
     ))]
 async fn list(
     State(state): State<AppState>,
-    current: CurrentUser,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    access: Require<perm::SeeProviders>,
+    QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Paged<ProviderView>>> {
     let page = PageNumber::new(query.page);
-    let (providers, total) = providers::list(&state, &current.user, page).await?;
+    let (providers, total) = providers::list(&state, &access.viewer, page).await?;
     Ok(Json(Paged {
         items: providers.iter().map(ProviderView::from).collect(),
         total,
@@ -75,10 +76,10 @@ async fn list(
     ))]
 async fn create(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageProviders>,
     ApiJson(input): ApiJson<ProviderInput>,
 ) -> Result<(StatusCode, Json<ProviderView>)> {
-    let provider = providers::create(&state, &admin.actor(), &input).await?;
+    let provider = providers::create(&state, &access.viewer, &input).await?;
     Ok((StatusCode::CREATED, Json(ProviderView::from(&provider))))
 }
 
@@ -90,10 +91,10 @@ async fn create(
     ))]
 async fn show(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
 ) -> Result<Json<ProviderView>> {
-    let provider = providers::visible(&state, &current.user, path_id(&id)?).await?;
+    let provider = providers::visible(&state, &access.viewer, path_id(&id)?).await?;
     Ok(Json(ProviderView::from(&provider)))
 }
 
@@ -108,11 +109,11 @@ async fn show(
     ))]
 async fn update(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ProviderInput>,
 ) -> Result<Json<ProviderView>> {
-    let provider = providers::update(&state, &current.user, path_id(&id)?, &input).await?;
+    let provider = providers::update(&state, &access.viewer, path_id(&id)?, &input).await?;
     Ok(Json(ProviderView::from(&provider)))
 }
 
@@ -126,10 +127,10 @@ async fn update(
     ))]
 async fn remove(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    providers::delete(&state, &current.user, path_id(&id)?).await?;
+    providers::delete(&state, &access.viewer, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -142,12 +143,12 @@ async fn remove(
     ))]
 async fn members(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeMembers>,
     Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Paged<UserView>>> {
     let page = PageNumber::new(query.page);
-    let (members, total) = providers::members(&state, &current.user, path_id(&id)?, page).await?;
+    let (members, total) = providers::members(&state, &access.viewer, path_id(&id)?, page).await?;
     let now = state.now();
     let view = |m: &providers::Member| {
         let ids = m.provider_ids.iter().map(ToString::to_string).collect();
@@ -173,7 +174,7 @@ async fn members(
     ))]
 async fn add_member(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
     ApiJson(member): ApiJson<NewMember>,
 ) -> Result<(StatusCode, Json<UserView>)> {
@@ -181,7 +182,7 @@ async fn add_member(
         .user_id
         .parse()
         .map_err(|_| crate::error::AppError::field("user_id", crate::error::NO_SUCH_USER))?;
-    let user = providers::add_member(&state, &current.user, path_id(&id)?, user_id).await?;
+    let user = providers::add_member(&state, &access.viewer, path_id(&id)?, user_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(UserView::load(&state, &user).await?),
@@ -201,10 +202,10 @@ async fn add_member(
     ))]
 async fn remove_member(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path((id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    providers::remove_member(&state, &current.user, path_id(&id)?, path_id(&user_id)?).await?;
+    providers::remove_member(&state, &access.viewer, path_id(&id)?, path_id(&user_id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -219,7 +220,7 @@ async fn remove_member(
     ))]
 async fn set_fallback(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageProviders>,
     ApiJson(setting): ApiJson<FallbackSetting>,
 ) -> Result<Json<FallbackSetting>> {
     let id = match setting.provider_id.as_deref() {
@@ -228,7 +229,7 @@ async fn set_fallback(
         })?),
         None => None,
     };
-    let provider = providers::set_fallback(&state, &admin.actor(), id).await?;
+    let provider = providers::set_fallback(&state, &access.viewer, id).await?;
     Ok(Json(FallbackSetting {
         provider_id: provider.map(|p| p.id.to_string()),
     }))

@@ -4,17 +4,18 @@ use super::{PageError, PageForm, render};
 use crate::AppState;
 use crate::auth::ClientOrigin;
 use crate::error::AppError;
+use crate::http::routes::{Access, Routes};
 use crate::service::accounts::NewAccountInput;
 use crate::service::setup;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/setup", get(setup_page).post(create_first_admin))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/setup", Access::Public, setup_page)
+        .post("/setup", Access::Public, create_first_admin)
 }
 
 struct Field {

@@ -2,35 +2,39 @@
 
 use super::provider_picker::{self, ProviderChoices};
 use super::{
-    Nav, PageError, PageForm, Pager, done, encode_query, field_error, notice_text, render,
-    render_status, when,
+    Nav, PageError, PageForm, Pager, about_input, done, encode_query, field_error, notice_text,
+    render, render_status, when,
 };
 use crate::AppState;
-use crate::auth::AdminUser;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Require, perm};
 use crate::error::AppError;
-use crate::http::api::ApiQuery;
-use crate::http::api::path_id;
+use crate::http::routes::{Access, Routes};
+use crate::http::shared::QueryParams;
+use crate::http::shared::path_id;
 use crate::service::providers;
 use crate::service::users::{self, NewUser, UserCard, UserChanges};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use domain::{PageNumber, Role, User, UserStatus};
+use domain::{PageNumber, Permission, Role, UserStatus, Viewer};
 use serde::Deserialize;
 use store::ProviderSummary;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/users", get(index).post(create))
-        .route("/users/new", get(new_form))
-        .route("/users/{id}", post(update))
-        .route("/users/{id}/edit", get(edit_form))
-        .route("/users/{id}/invitation", post(resend))
-        .route("/users/{id}/delete", get(confirm_delete).post(delete))
+pub fn routes() -> Routes {
+    let manage = Access::Needs(Permission::ManageUsers);
+    Routes::new()
+        .get("/users", manage, index)
+        .post("/users", manage, create)
+        .get("/users/new", manage, new_form)
+        .post("/users/{id}", manage, update)
+        .get("/users/{id}/edit", manage, edit_form)
+        .post("/users/{id}/invitation", manage, resend)
+        .get("/users/{id}/delete", manage, confirm_delete)
+        .post("/users/{id}/delete", manage, delete)
 }
+
+/// The Users section's pages all need this.
+type Manager = Require<perm::ManageUsers>;
 
 /// What one card shows.
 struct CardView {
@@ -48,9 +52,10 @@ struct CardView {
 }
 
 impl CardView {
-    fn new(card: &UserCard, now: time::OffsetDateTime, viewer: &User) -> Self {
+    fn new(state: &AppState, card: &UserCard, viewer: &Viewer) -> Self {
         let user = &card.user;
-        let status = match user.status(now) {
+        let when = |t| when(state, t);
+        let status = match user.status(state.now()) {
             UserStatus::Invited => format!(
                 "Invitation pending, expires {}",
                 when(user.invitation_expires_at)
@@ -74,14 +79,14 @@ impl CardView {
                 .map(|(_, name)| name.clone())
                 .collect(),
             status,
-            can_resend: user.activated_at.is_none(),
+            can_resend: users::may_resend(user),
             reports: (user.role == Role::User).then_some(if user.can_download_reports {
                 "Allowed access to reports"
             } else {
                 "No access to reports"
             }),
             undelivered: card.mail_undelivered,
-            can_delete: user.id != viewer.id,
+            can_delete: users::may_delete(viewer, user),
         }
     }
 }
@@ -115,7 +120,7 @@ struct IndexQuery {
 /// The provider filter: an id from a link, or a name typed into the filter.
 async fn provider_filter(
     state: &AppState,
-    admin: &CurrentUser,
+    viewer: &Viewer,
     query: &IndexQuery,
 ) -> Result<(String, Option<String>), AppError> {
     fn nonempty(v: &Option<String>) -> Option<&str> {
@@ -123,12 +128,13 @@ async fn provider_filter(
     }
     if let Some(id) = nonempty(&query.provider_id) {
         let ids: Vec<_> = id.parse().into_iter().collect();
-        let name = providers::by_ids(state, &ids).await?.pop().map(|p| p.name);
+        let name = providers::by_ids(state, viewer, &ids).await?.pop();
+        let name = name.map(|p| p.name);
         return Ok((name.unwrap_or_default(), Some(id.to_owned())));
     }
     match nonempty(&query.provider) {
         Some(name) => {
-            let id = providers::named(state, &admin.user, name, "provider").await?;
+            let id = providers::named(state, viewer, name, "provider").await?;
             Ok((name.to_owned(), Some(id.to_string())))
         }
         None => Ok((String::new(), None)),
@@ -137,29 +143,30 @@ async fn provider_filter(
 
 async fn matching_cards(
     state: &AppState,
-    admin: &CurrentUser,
+    viewer: &Viewer,
     query: &IndexQuery,
     page: PageNumber,
 ) -> Result<(String, Vec<UserCard>, i64), AppError> {
-    let (provider, provider_id) = provider_filter(state, admin, query).await?;
-    let filter = crate::http::api::users::UserQuery {
+    let (provider, provider_id) = provider_filter(state, viewer, query).await?;
+    let filter = users::UserQuery {
         q: query.q.clone(),
         role: query.role.clone(),
         provider_id,
         page: query.page,
     }
     .filter()?;
-    let (cards, total) = users::list(state, &filter, page).await?;
+    let (cards, total) = users::list(state, viewer, &filter, page).await?;
     Ok((provider, cards, total))
 }
 
 async fn index(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
-    ApiQuery(query): ApiQuery<IndexQuery>,
+    access: Manager,
+    QueryParams(query): QueryParams<IndexQuery>,
 ) -> Result<Response, PageError> {
+    let (admin, viewer) = (&access.current, &access.viewer);
     let page = PageNumber::new(query.page);
-    let (provider, cards, total, problem) = match matching_cards(&state, &admin, &query, page).await
+    let (provider, cards, total, problem) = match matching_cards(&state, viewer, &query, page).await
     {
         Ok((provider, cards, total)) => (provider, cards, total, None),
         Err(error @ AppError::Validation(_)) => {
@@ -179,15 +186,15 @@ async fn index(
         ("provider_id", query.provider_id.as_deref()),
     ]);
     Ok(render(&IndexPage {
-        nav: Nav::new(&admin, "/users"),
+        nav: Nav::new(admin, "/users"),
         notice: notice_text(query.notice.as_deref()),
-        suggestions: provider_picker::suggestions(&state, &admin, Some(&provider)).await?,
+        suggestions: provider_picker::suggestions(&state, viewer, Some(&provider)).await?,
         provider,
         q: query.q.unwrap_or_default(),
         role: query.role.unwrap_or_default(),
         cards: cards
             .iter()
-            .map(|c| CardView::new(c, state.now(), &admin.user))
+            .map(|c| CardView::new(&state, c, viewer))
             .collect(),
         pager: Pager::new("/users", &filters, page.get(), total),
         problem,
@@ -243,17 +250,15 @@ impl FormPage {
     }
 }
 
-async fn new_form(
-    State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
-) -> Result<Response, PageError> {
+async fn new_form(State(state): State<AppState>, access: Manager) -> Result<Response, PageError> {
+    let admin = &access.current;
     let form = UserForm {
         role: "user".into(),
         ..Default::default()
     };
-    let providers = provider_picker::choices(&state, &admin, &[], "").await?;
+    let providers = provider_picker::choices(&state, &access.viewer, &[], "").await?;
     Ok(render(&FormPage {
-        nav: Nav::new(&admin, "/users"),
+        nav: Nav::new(admin, "/users"),
         user_id: None,
         name: String::new(),
         form,
@@ -264,7 +269,7 @@ async fn new_form(
 
 async fn create(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     PageForm(form): PageForm<UserForm>,
 ) -> Result<Response, PageError> {
     let input = NewUser {
@@ -277,13 +282,13 @@ async fn create(
     };
     let result = match form.find {
         Some(_) => Err(None),
-        None => users::create(&state, &admin.actor(), &input)
+        None => users::create(&state, &access.viewer, &input)
             .await
             .map_err(Some),
     };
     match result {
         Ok(_) => Ok(done("/users", "user-added")),
-        Err(error) => form_again(&state, &admin, None, String::new(), form, error).await,
+        Err(error) => form_again(&state, &access.current, None, String::new(), form, error).await,
     }
 }
 
@@ -296,13 +301,10 @@ async fn form_again(
     form: UserForm,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
-    let error = match error {
-        Some(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => Some(error),
-        Some(other) => return Err(PageError(other)),
-        None => None,
-    };
+    let error = error.map(about_input).transpose()?;
+    let viewer = &admin.viewer();
     let providers =
-        provider_picker::choices(state, admin, &form.provider_ids, &form.provider_search).await?;
+        provider_picker::choices(state, viewer, &form.provider_ids, &form.provider_search).await?;
     let status = error
         .as_ref()
         .map_or(axum::http::StatusCode::OK, AppError::status);
@@ -319,10 +321,10 @@ async fn form_again(
 
 async fn edit_form(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let card = users::get(&state, path_id(&id)?).await?;
+    let card = users::get(&state, &access.viewer, path_id(&id)?).await?;
     let user = &card.user;
     let form = UserForm {
         first_name: user.first_name.clone(),
@@ -337,9 +339,10 @@ async fn edit_form(
         can_download_reports: user.can_download_reports.then(|| "on".into()),
         ..Default::default()
     };
-    let providers = provider_picker::choices(&state, &admin, &form.provider_ids, "").await?;
+    let providers =
+        provider_picker::choices(&state, &access.viewer, &form.provider_ids, "").await?;
     Ok(render(&FormPage {
-        nav: Nav::new(&admin, "/users"),
+        nav: Nav::new(&access.current, "/users"),
         user_id: Some(id),
         name: user.full_name(),
         form,
@@ -350,7 +353,7 @@ async fn edit_form(
 
 async fn update(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     Path(id): Path<String>,
     PageForm(form): PageForm<UserForm>,
 ) -> Result<Response, PageError> {
@@ -366,29 +369,30 @@ async fn update(
     };
     let result = match form.find {
         Some(_) => Err(None),
-        None => users::update(&state, &admin.actor(), user_id, &changes)
+        None => users::update(&state, &access.viewer, user_id, &changes)
             .await
             .map_err(Some),
     };
     match result {
         Ok(_) => Ok(done("/users", "user-saved")),
         Err(error) => {
-            let card = users::get(&state, user_id).await?;
+            let card = users::get(&state, &access.viewer, user_id).await?;
+            let (name, email) = (card.user.full_name(), card.user.email.to_string());
             let form = UserForm {
-                email: Some(card.user.email.to_string()),
+                email: Some(email),
                 ..form
             };
-            form_again(&state, &admin, Some(id), card.user.full_name(), form, error).await
+            form_again(&state, &access.current, Some(id), name, form, error).await
         }
     }
 }
 
 async fn resend(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    users::resend_invitation(&state, &admin.actor(), path_id(&id)?).await?;
+    users::resend_invitation(&state, &access.viewer, path_id(&id)?).await?;
     Ok(done("/users", "invitation-sent"))
 }
 
@@ -403,42 +407,39 @@ struct DeletePage {
     problem: Option<String>,
 }
 
+impl DeletePage {
+    fn new(current: &CurrentUser, id: String, card: &UserCard, problem: Option<String>) -> Self {
+        Self {
+            nav: Nav::new(current, "/users"),
+            id,
+            name: card.user.full_name(),
+            email: card.user.email.to_string(),
+            providers: card.providers.len(),
+            problem,
+        }
+    }
+}
+
 async fn confirm_delete(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let card = users::get(&state, path_id(&id)?).await?;
-    Ok(render(&DeletePage {
-        nav: Nav::new(&admin, "/users"),
-        id,
-        name: card.user.full_name(),
-        email: card.user.email.to_string(),
-        providers: card.providers.len(),
-        problem: None,
-    }))
+    let card = users::get(&state, &access.viewer, path_id(&id)?).await?;
+    Ok(render(&DeletePage::new(&access.current, id, &card, None)))
 }
 
 async fn delete(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let user_id = path_id(&id)?;
-    match users::delete(&state, &admin.actor(), user_id).await {
-        Ok(()) => Ok(done("/users", "user-deleted")),
-        Err(error @ AppError::Conflict { .. }) => {
-            let card = users::get(&state, user_id).await?;
-            let page = DeletePage {
-                nav: Nav::new(&admin, "/users"),
-                id,
-                name: card.user.full_name(),
-                email: card.user.email.to_string(),
-                providers: card.providers.len(),
-                problem: Some(error.to_string()),
-            };
-            Ok(render_status(error.status(), &page))
-        }
-        Err(error) => Err(error.into()),
-    }
+    let error = match users::delete(&state, &access.viewer, user_id).await {
+        Ok(()) => return Ok(done("/users", "user-deleted")),
+        Err(error) => about_input(error)?,
+    };
+    let card = users::get(&state, &access.viewer, user_id).await?;
+    let page = DeletePage::new(&access.current, id, &card, Some(error.to_string()));
+    Ok(render_status(error.status(), &page))
 }
