@@ -13,6 +13,7 @@ mod mail_delivery;
 mod member_scope;
 mod multi_instance;
 mod openapi;
+mod permission_rows;
 mod permissions;
 mod provider_picker;
 mod providers;
