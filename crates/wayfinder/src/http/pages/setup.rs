@@ -1,6 +1,6 @@
 //! The one-time page that creates the first administrator.
 
-use super::{PageError, PageForm, render};
+use super::{PageError, PageForm, render, retry_form};
 use crate::AppState;
 use crate::auth::ClientOrigin;
 use crate::error::AppError;
@@ -9,7 +9,7 @@ use crate::service::accounts::NewAccountInput;
 use crate::service::setup;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 pub fn routes() -> Routes {
@@ -116,15 +116,13 @@ async fn create_first_admin(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     PageForm(form): PageForm<SetupForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     match setup::complete(&state, origin, &form.token, &form.account).await {
-        Ok(user) => render(&SetupDone {
+        Ok(user) => Ok(render(&SetupDone {
             email: user.email.to_string(),
+        })),
+        Err(error) => retry_form(error, |error| {
+            SetupPage::new(form.token, &form.account, Some(&error))
         }),
-        Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let page = SetupPage::new(form.token, &form.account, Some(&error));
-            (error.status(), render(&page)).into_response()
-        }
-        Err(error) => PageError(error).into_response(),
     }
 }
