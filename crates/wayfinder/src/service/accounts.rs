@@ -133,3 +133,12 @@ pub async fn invite(
             ),
     )
 }
+
+/// The providers the account is a member of: what the account's own view and an
+/// administrator's answers about it show.
+pub async fn provider_ids(
+    state: &AppState,
+    user: domain::UserId,
+) -> Result<Vec<domain::ProviderId>> {
+    Ok(state.store.provider_ids(user).await?)
+}

@@ -193,6 +193,8 @@ pub fn page_rows() -> Vec<Row> {
     const PROVIDER: &[(&str, &str)] = &[("name", "Fresh from a form")];
     const CATEGORY: &[(&str, &str)] = &[("name", "From a form {n}"), ("colour", "#abcdef")];
     vec![
+        get("/healthz", [200, 200, 200, 200]),
+        get("/static/app.css", [200, 200, 200, 200]),
         get("/sign-in", [303, 303, 303, 200]),
         // On to the code page, whether the address has an account or not.
         form(

@@ -13,9 +13,8 @@ mod users;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::http::routes::{RouteEntry, Routes};
+use crate::http::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -34,15 +33,6 @@ pub fn routes() -> Routes {
         .merge(categories::routes())
         .merge(audit::routes())
         .merge(reports::routes())
-}
-
-pub fn router() -> Router<AppState> {
-    routes().into_router()
-}
-
-/// The pages' route table, for the permission test.
-pub fn table() -> Vec<RouteEntry> {
-    routes().table().to_vec()
 }
 
 /// An error shown to a person as a page.
