@@ -5,14 +5,11 @@
 
 use super::authorize;
 use crate::AppState;
-use crate::error::{AppError, FieldErrors, NO_SUCH_USER, Result};
+use crate::error::{AppError, FieldErrors, Result};
 use domain::audit::{Action, NewAuditEvent};
-use domain::{
-    PageNumber, Permission, Provider, ProviderId, ProviderProfile, Scope, User, UserId, Viewer,
-};
+use domain::{PageNumber, Permission, Provider, ProviderId, ProviderProfile, Scope, Viewer};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use store::StoreError;
 
 /// A provider's profile as typed; on update, missing fields keep their value.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -87,7 +84,7 @@ pub fn may(viewer: &Viewer, permission: Permission) -> bool {
 }
 
 /// Like [`visible`], and then only with `permission` (otherwise "not allowed", recorded).
-async fn manageable(
+pub(super) async fn manageable(
     state: &AppState,
     viewer: &Viewer,
     id: ProviderId,
@@ -302,130 +299,4 @@ pub async fn named(
             format!("{total} providers match \u{201c}{q}\u{201d}. Type more of the name."),
         )),
     }
-}
-
-/// A member of a provider, with those of their providers that the viewer may see.
-pub struct Member {
-    pub user: User,
-    pub provider_ids: Vec<ProviderId>,
-}
-
-/// A page of the provider's members. Each member's other providers are shown only as far as
-/// the viewer may see them: a member of one provider learns nothing of the others.
-pub async fn members(
-    state: &AppState,
-    viewer: &Viewer,
-    id: ProviderId,
-    page: PageNumber,
-) -> Result<(Vec<Member>, i64)> {
-    let scope = authorize(state, viewer, Permission::SeeMembers).await?;
-    visible(state, viewer, id).await?;
-    let (users, total) = state.store.members(id, page).await?;
-    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
-    let memberships = state.store.memberships_of(&ids).await?;
-    // What the viewer may see of the members' other providers: all, or their own.
-    let own = match scope.member_of() {
-        None => None,
-        Some(user) => Some(state.store.provider_ids(user).await?),
-    };
-    let may_see = |p: &ProviderId| own.as_ref().is_none_or(|own| own.contains(p));
-    let members = users
-        .into_iter()
-        .map(|user| Member {
-            provider_ids: memberships
-                .iter()
-                .filter(|m| m.user_id == user.id && may_see(&m.provider_id))
-                .map(|m| m.provider_id)
-                .collect(),
-            user,
-        })
-        .collect();
-    Ok((members, total))
-}
-
-/// Up to `limit` people who are not members of the provider, by name: whom Add Member offers.
-pub async fn non_members(
-    state: &AppState,
-    viewer: &Viewer,
-    id: ProviderId,
-    limit: i64,
-) -> Result<Vec<User>> {
-    manageable(state, viewer, id, Permission::ManageMembers).await?;
-    Ok(state.store.non_members(id, limit).await?)
-}
-
-fn membership_event(
-    state: &AppState,
-    viewer: &Viewer,
-    action: Action,
-    provider: &Provider,
-    user: &User,
-) -> NewAuditEvent {
-    NewAuditEvent::new(state.now(), viewer.actor(), action)
-        .target("user", user.id, user.email.as_str())
-        .details(json!({ "provider_id": provider.id, "provider": provider.name }))
-}
-
-/// Adds an existing user to the provider's members.
-pub async fn add_member(
-    state: &AppState,
-    viewer: &Viewer,
-    id: ProviderId,
-    user_id: UserId,
-) -> Result<User> {
-    manageable(state, viewer, id, Permission::ManageMembers).await?;
-    super::retrying(|| enrol(state, viewer, id, user_id)).await
-}
-
-/// The transaction of [`add_member`]: the provider and the user are read in it and kept from
-/// deletion until it ends, so a concurrent delete either waits or has already happened.
-async fn enrol(state: &AppState, viewer: &Viewer, id: ProviderId, user_id: UserId) -> Result<User> {
-    let mut tx = state.store.begin().await?;
-    let provider = tx.provider_for_share(id).await?.ok_or(AppError::NotFound)?;
-    let user = tx
-        .user_for_update(user_id)
-        .await?
-        .ok_or_else(|| AppError::field("user_id", NO_SUCH_USER))?;
-    let added = tx.add_membership(user_id, id, state.now()).await;
-    let added = added.map_err(|error| match error {
-        // The provider is the page the person is on: gone is "not found".
-        StoreError::Conflict { constraint } if constraint == "memberships_provider_id_fkey" => {
-            AppError::NotFound
-        }
-        other => other.into(),
-    })?;
-    if !added {
-        return Err(AppError::conflict(
-            Some("user_id"),
-            "This person is already a member.",
-        ));
-    }
-    let event = membership_event(state, viewer, Action::MembershipAdded, &provider, &user);
-    tx.commit(event).await?;
-    Ok(user)
-}
-
-/// Removes a member: effective on their very next request; they keep their account.
-pub async fn remove_member(
-    state: &AppState,
-    viewer: &Viewer,
-    id: ProviderId,
-    user_id: UserId,
-) -> Result<()> {
-    manageable(state, viewer, id, Permission::ManageMembers).await?;
-    super::retrying(|| async move {
-        let mut tx = state.store.begin().await?;
-        let provider = tx.provider_for_share(id).await?.ok_or(AppError::NotFound)?;
-        let user = tx
-            .user_for_update(user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !tx.remove_membership(user_id, id).await? {
-            return Err(AppError::NotFound);
-        }
-        let event = membership_event(state, viewer, Action::MembershipRemoved, &provider, &user);
-        tx.commit(event).await?;
-        Ok(())
-    })
-    .await
 }

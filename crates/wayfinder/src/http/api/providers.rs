@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::auth::{Require, perm};
 use crate::error::Result;
 use crate::http::shared::{QueryParams, path_id};
+use crate::service::members;
 use crate::service::providers::{self, ProviderInput};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -148,9 +149,9 @@ async fn members(
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Paged<UserView>>> {
     let page = PageNumber::new(query.page);
-    let (members, total) = providers::members(&state, &access.viewer, path_id(&id)?, page).await?;
+    let (members, total) = members::page(&state, &access.viewer, path_id(&id)?, page).await?;
     let now = state.now();
-    let view = |m: &providers::Member| {
+    let view = |m: &members::Member| {
         let ids = m.provider_ids.iter().map(ToString::to_string).collect();
         UserView::new(&m.user, ids, now)
     };
@@ -182,7 +183,7 @@ async fn add_member(
         .user_id
         .parse()
         .map_err(|_| crate::error::AppError::field("user_id", crate::error::NO_SUCH_USER))?;
-    let user = providers::add_member(&state, &access.viewer, path_id(&id)?, user_id).await?;
+    let user = members::add(&state, &access.viewer, path_id(&id)?, user_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(UserView::load(&state, &user).await?),
@@ -205,7 +206,7 @@ async fn remove_member(
     access: Require<perm::SeeProviders>,
     Path((id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    providers::remove_member(&state, &access.viewer, path_id(&id)?, path_id(&user_id)?).await?;
+    members::remove(&state, &access.viewer, path_id(&id)?, path_id(&user_id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

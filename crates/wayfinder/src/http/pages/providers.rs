@@ -10,6 +10,7 @@ use crate::auth::{CurrentUser, Require, perm};
 use crate::error::AppError;
 use crate::http::routes::{Access, Routes};
 use crate::http::shared::{QueryParams, path_id};
+use crate::service::members;
 use crate::service::providers::{self, ProviderInput};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -248,10 +249,10 @@ async fn members_page(
 ) -> Result<MembersPage, PageError> {
     let viewer = &current.viewer();
     let provider = visible(state, viewer, id).await?;
-    let (members, total) = providers::members(state, viewer, provider.id, page).await?;
+    let (members, total) = members::page(state, viewer, provider.id, page).await?;
     let can_edit = providers::may(viewer, Permission::ManageMembers);
     let candidates = if can_edit {
-        providers::non_members(state, viewer, provider.id, CANDIDATES).await?
+        members::candidates(state, viewer, provider.id, CANDIDATES).await?
     } else {
         Vec::new()
     };
@@ -299,7 +300,7 @@ async fn add_member(
 ) -> Result<Response, PageError> {
     let provider_id = path_id(&id)?;
     let result = match form.user_id.parse() {
-        Ok(user_id) => providers::add_member(&state, &access.viewer, provider_id, user_id)
+        Ok(user_id) => members::add(&state, &access.viewer, provider_id, user_id)
             .await
             .map(|_| ()),
         Err(_) => Err(AppError::field("user_id", "Choose a person from the list.")),
@@ -323,7 +324,7 @@ async fn remove_member(
     Path((id, user_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (provider_id, user_id) = (path_id(&id)?, path_id(&user_id)?);
-    providers::remove_member(&state, &access.viewer, provider_id, user_id).await?;
+    members::remove(&state, &access.viewer, provider_id, user_id).await?;
     Ok(done(&format!("/providers/{id}/members"), "member-removed"))
 }
 
