@@ -8,6 +8,7 @@ pub mod listing;
 pub mod paging;
 pub mod provider;
 pub mod report;
+pub mod slot_series;
 pub mod text;
 pub mod user;
 

@@ -127,6 +127,13 @@ fn add_shared_errors(method: &str, operation: &mut Operation) {
              matching `Origin` and `X-CSRF-Token` (`forbidden`).",
         ));
     }
+    if method != "get" {
+        shared.push((
+            "503",
+            "The database stayed busy with a conflicting change after several tries; try again \
+             after `Retry-After` seconds (`busy`).",
+        ));
+    }
     if has(ParameterIn::Path) {
         shared.push((
             "404",
@@ -166,13 +173,13 @@ fn also(first: &str, why: &str) -> String {
     format!("{first} Or {rest}")
 }
 
-/// Gives an error answer the error body, and `Retry-After` when it is a `429`.
+/// Gives an error answer the error body, and `Retry-After` when it is a `429` or `503`.
 fn describe_error(status: &str, response: &mut Response) {
     response.content.insert(
         "application/json".to_owned(),
         Content::new(Some(Ref::from_schema_name(ERROR_SCHEMA))),
     );
-    if status == "429" {
+    if status == "429" || status == "503" {
         let seconds = ObjectBuilder::new()
             .schema_type(Type::Integer)
             .minimum(Some(1));

@@ -243,7 +243,8 @@ impl Browser {
 
     /// Clicks the button with this text.
     pub async fn press(&self, text: &str) {
-        let xpath = format!("//button[normalize-space()='{text}']");
+        // A person presses what they can see: buttons hidden from them are not candidates.
+        let xpath = format!("//button[normalize-space()='{text}' and not(@aria-hidden='true')]");
         self.client
             .find(Locator::XPath(&xpath))
             .await
