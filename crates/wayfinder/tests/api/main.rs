@@ -8,6 +8,7 @@ mod dashboard;
 mod external;
 mod fake_smtp;
 mod helpers;
+mod local_time;
 mod mail_crash;
 mod mail_delivery;
 mod member_scope;
