@@ -141,6 +141,54 @@ fn every_page_that_needs_a_session_is_declared_with_a_permission() {
     );
 }
 
+/// A provider member without report access, as the rows' User is.
+fn member() -> domain::Viewer {
+    let now = crate::helpers::start_time();
+    domain::Viewer::Account(domain::User {
+        id: domain::UserId::new(),
+        email: domain::EmailAddress::parse("member@example.org").unwrap(),
+        first_name: "A".into(),
+        last_name: "Member".into(),
+        role: Role::User,
+        can_download_reports: false,
+        invited_at: now,
+        invitation_expires_at: now,
+        activated_at: Some(now),
+        last_sign_in_at: Some(now),
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+#[test]
+fn the_permission_each_page_declares_is_the_one_its_row_observes() {
+    use wayfinder::http::routes::Access;
+    let rows = page_rows();
+    let member = member();
+    for entry in wayfinder::http::route_table() {
+        let route = route_of(entry.method, entry.path);
+        let row = rows
+            .iter()
+            .find(|r| route_of(r.method, r.path) == route)
+            .unwrap_or_else(|| panic!("no row for {route}"));
+        let [admin, in_scope, _, signed_out] = row.expect;
+        match entry.access {
+            Access::Public => {}
+            Access::SignedIn => assert_eq!(signed_out, 303, "{route}"),
+            Access::Needs(permission) => {
+                assert_eq!(signed_out, 303, "{route} sends the signed out to sign in");
+                assert!(admin < 400, "{route}: an administrator may");
+                let refused = in_scope == 403;
+                assert_eq!(
+                    refused,
+                    !member.may(permission),
+                    "{route} declares {permission:?}, and a member in scope got {in_scope}"
+                );
+            }
+        }
+    }
+}
+
 async fn send(caller: &Api<'_>, row: &Row, call: &Call<'_>) -> (u16, String) {
     let path = fill(row.path, call);
     let body = match &row.body {
