@@ -189,6 +189,44 @@ fn the_permission_each_page_declares_is_the_one_its_row_observes() {
     }
 }
 
+#[tokio::test]
+async fn the_permission_each_api_operation_declares_is_the_one_its_row_observes() {
+    let app = TestApp::spawn().await;
+    let (_, doc) = Api::anonymous(&app).get("/api/v1/openapi.json").await;
+    let rows = api_rows();
+    let member = member();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let route = route_of(method, path);
+            let declared = operation["x-permission"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{route} declares no x-permission"));
+            let row = rows
+                .iter()
+                .find(|r| route_of(r.method, r.path) == route)
+                .unwrap_or_else(|| panic!("no row for {route}"));
+            let [admin, in_scope, _, signed_out] = row.expect;
+            match declared {
+                "public" => assert_ne!(signed_out, 401, "{route}"),
+                "signed_in" => assert_eq!(signed_out, 401, "{route}"),
+                name => {
+                    let permission = domain::Permission::ALL
+                        .into_iter()
+                        .find(|p| p.as_str() == name)
+                        .unwrap_or_else(|| panic!("{route}: no permission {name}"));
+                    assert_eq!(signed_out, 401, "{route}");
+                    assert!(admin < 400, "{route}: an administrator may");
+                    assert_eq!(
+                        in_scope == 403,
+                        !member.may(permission),
+                        "{route} declares {name}, and a member in scope got {in_scope}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 async fn send(caller: &Api<'_>, row: &Row, call: &Call<'_>) -> (u16, String) {
     let path = fill(row.path, call);
     let body = match &row.body {

@@ -19,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export))
 }
 
-#[utoipa::path(get, path = "/audit", operation_id = "list_audit_events", params(AuditQuery),
+#[utoipa::path(get, path = "/audit", extensions(("x-permission" = json!("view_audit"))), operation_id = "list_audit_events", params(AuditQuery),
     tag = "audit", security(("session_cookie" = [])),
     responses(
         (status = 200, description = "A page of events, newest first.",
@@ -41,7 +41,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/audit.csv", operation_id = "export_audit_events",
+#[utoipa::path(get, path = "/audit.csv", extensions(("x-permission" = json!("view_audit"))), operation_id = "export_audit_events",
     params(AuditQuery), tag = "audit", security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The events that match, as a CSV attachment.",

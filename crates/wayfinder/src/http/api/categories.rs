@@ -21,7 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, update, remove))
 }
 
-#[utoipa::path(get, path = "/categories", operation_id = "list_categories", tag = "categories",
+#[utoipa::path(get, path = "/categories", extensions(("x-permission" = json!("manage_categories"))), operation_id = "list_categories", tag = "categories",
     params(PageQuery),
     security(("session_cookie" = [])),
     responses(
@@ -42,7 +42,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/categories", operation_id = "create_category", tag = "categories",
+#[utoipa::path(post, path = "/categories", extensions(("x-permission" = json!("manage_categories"))), operation_id = "create_category", tag = "categories",
     request_body = CategoryInput,
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
@@ -60,7 +60,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(CategoryView::from(&category))))
 }
 
-#[utoipa::path(get, path = "/categories/{id}", operation_id = "get_category", tag = "categories",
+#[utoipa::path(get, path = "/categories/{id}", extensions(("x-permission" = json!("manage_categories"))), operation_id = "get_category", tag = "categories",
     params(("id" = String, Path, description = "The category's id.")),
     security(("session_cookie" = [])),
     responses(
@@ -77,7 +77,7 @@ async fn show(
     )))
 }
 
-#[utoipa::path(patch, path = "/categories/{id}", operation_id = "update_category",
+#[utoipa::path(patch, path = "/categories/{id}", extensions(("x-permission" = json!("manage_categories"))), operation_id = "update_category",
     tag = "categories",
     params(("id" = String, Path, description = "The category's id.")),
     request_body = CategoryInput,
@@ -98,7 +98,7 @@ async fn update(
     Ok(Json(CategoryView::from(&category)))
 }
 
-#[utoipa::path(delete, path = "/categories/{id}", operation_id = "delete_category",
+#[utoipa::path(delete, path = "/categories/{id}", extensions(("x-permission" = json!("manage_categories"))), operation_id = "delete_category",
     tag = "categories",
     params(("id" = String, Path, description = "The category's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),

@@ -45,7 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The finished document, built once from the same route list as the router.
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(super::document);
 
-#[utoipa::path(get, path = "/openapi.json", operation_id = "openapi_document", tag = "meta",
+#[utoipa::path(get, path = "/openapi.json", extensions(("x-permission" = json!("public"))), operation_id = "openapi_document", tag = "meta",
     responses((status = 200, description = "This OpenAPI 3.1 document.", body = Object)))]
 async fn document() -> Json<&'static utoipa::openapi::OpenApi> {
     Json(&DOCUMENT)

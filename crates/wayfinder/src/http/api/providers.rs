@@ -46,7 +46,7 @@ pub struct FallbackSetting {
     pub provider_id: Option<String>,
 }
 
-#[utoipa::path(get, path = "/providers", operation_id = "list_providers", tag = "providers",
+#[utoipa::path(get, path = "/providers", extensions(("x-permission" = json!("see_providers"))), operation_id = "list_providers", tag = "providers",
     params(PageQuery),
     security(("session_cookie" = [])),
     responses(
@@ -67,7 +67,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/providers", operation_id = "create_provider", tag = "providers",
+#[utoipa::path(post, path = "/providers", extensions(("x-permission" = json!("manage_providers"))), operation_id = "create_provider", tag = "providers",
     request_body = ProviderInput,
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
@@ -84,7 +84,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(ProviderView::from(&provider))))
 }
 
-#[utoipa::path(get, path = "/providers/{id}", operation_id = "get_provider", tag = "providers",
+#[utoipa::path(get, path = "/providers/{id}", extensions(("x-permission" = json!("see_providers"))), operation_id = "get_provider", tag = "providers",
     params(("id" = String, Path, description = "The provider's id.")),
     security(("session_cookie" = [])),
     responses(
@@ -99,7 +99,7 @@ async fn show(
     Ok(Json(ProviderView::from(&provider)))
 }
 
-#[utoipa::path(patch, path = "/providers/{id}", operation_id = "update_provider", tag = "providers",
+#[utoipa::path(patch, path = "/providers/{id}", extensions(("x-permission" = json!("manage_providers"))), operation_id = "update_provider", tag = "providers",
     params(("id" = String, Path, description = "The provider's id.")),
     request_body = ProviderInput,
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -118,7 +118,7 @@ async fn update(
     Ok(Json(ProviderView::from(&provider)))
 }
 
-#[utoipa::path(delete, path = "/providers/{id}", operation_id = "delete_provider",
+#[utoipa::path(delete, path = "/providers/{id}", extensions(("x-permission" = json!("manage_providers"))), operation_id = "delete_provider",
     tag = "providers",
     params(("id" = String, Path, description = "The provider's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -135,7 +135,7 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/providers/{id}/members", operation_id = "list_members",
+#[utoipa::path(get, path = "/providers/{id}/members", extensions(("x-permission" = json!("see_members"))), operation_id = "list_members",
     tag = "providers",
     params(("id" = String, Path, description = "The provider's id."), PageQuery),
     security(("session_cookie" = [])),
@@ -162,7 +162,7 @@ async fn members(
     }))
 }
 
-#[utoipa::path(post, path = "/providers/{id}/members", operation_id = "add_member",
+#[utoipa::path(post, path = "/providers/{id}/members", extensions(("x-permission" = json!("manage_members"))), operation_id = "add_member",
     tag = "providers",
     params(("id" = String, Path, description = "The provider's id.")),
     request_body = NewMember,
@@ -190,7 +190,7 @@ async fn add_member(
     ))
 }
 
-#[utoipa::path(delete, path = "/providers/{id}/members/{user_id}", operation_id = "remove_member",
+#[utoipa::path(delete, path = "/providers/{id}/members/{user_id}", extensions(("x-permission" = json!("manage_members"))), operation_id = "remove_member",
     tag = "providers",
     params(
         ("id" = String, Path, description = "The provider's id."),
@@ -210,7 +210,7 @@ async fn remove_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(put, path = "/settings/fallback-provider", operation_id = "set_fallback_provider",
+#[utoipa::path(put, path = "/settings/fallback-provider", extensions(("x-permission" = json!("manage_providers"))), operation_id = "set_fallback_provider",
     tag = "providers",
     request_body = FallbackSetting,
     security(("session_cookie" = [], "csrf_token" = [])),

@@ -15,7 +15,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A streamed `text/csv` attachment: each chunk goes out as soon as it is written.
-#[utoipa::path(get, path = "/reports/sessions.csv", operation_id = "export_sessions",
+#[utoipa::path(get, path = "/reports/sessions.csv", extensions(("x-permission" = json!("download_reports"))), operation_id = "export_sessions",
     params(ReportQuery), tag = "reports", security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The sessions of the range (for a User, of their \

@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Search and filters of the users grid.
-#[utoipa::path(get, path = "/users", operation_id = "list_users", tag = "users",
+#[utoipa::path(get, path = "/users", extensions(("x-permission" = json!("manage_users"))), operation_id = "list_users", tag = "users",
     params(UserQuery),
     security(("session_cookie" = [])),
     responses(
@@ -48,7 +48,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/users", operation_id = "create_user", tag = "users",
+#[utoipa::path(post, path = "/users", extensions(("x-permission" = json!("manage_users"))), operation_id = "create_user", tag = "users",
     request_body = NewUser,
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
@@ -69,7 +69,7 @@ async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/users/{id}", operation_id = "get_user", tag = "users",
+#[utoipa::path(get, path = "/users/{id}", extensions(("x-permission" = json!("manage_users"))), operation_id = "get_user", tag = "users",
     params(("id" = String, Path, description = "The account's id.")),
     security(("session_cookie" = [])),
     responses(
@@ -85,7 +85,7 @@ async fn show(
     Ok(Json(UserView::from_card(&card, state.now())))
 }
 
-#[utoipa::path(patch, path = "/users/{id}", operation_id = "update_user", tag = "users",
+#[utoipa::path(patch, path = "/users/{id}", extensions(("x-permission" = json!("manage_users"))), operation_id = "update_user", tag = "users",
     params(("id" = String, Path, description = "The account's id.")),
     request_body = UserChanges,
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -107,7 +107,7 @@ async fn update(
     Ok(Json(UserView::load(&state, &user).await?))
 }
 
-#[utoipa::path(delete, path = "/users/{id}", operation_id = "delete_user", tag = "users",
+#[utoipa::path(delete, path = "/users/{id}", extensions(("x-permission" = json!("manage_users"))), operation_id = "delete_user", tag = "users",
     params(("id" = String, Path, description = "The account's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
@@ -125,7 +125,7 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/users/{id}/invitation", operation_id = "resend_invitation",
+#[utoipa::path(post, path = "/users/{id}/invitation", extensions(("x-permission" = json!("manage_users"))), operation_id = "resend_invitation",
     tag = "users",
     params(("id" = String, Path, description = "The account's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
