@@ -96,26 +96,28 @@ pub async fn list(
         .await?)
 }
 
+/// The columns of the audit export.
+const EXPORT_HEADER: [&str; 10] = [
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "target_kind",
+    "target_id",
+    "target_label",
+    "outcome",
+    "ip",
+    "details",
+];
+
 /// The matching events as CSV; the export itself is recorded.
 pub async fn export(state: &AppState, viewer: &Viewer, query: &AuditQuery) -> Result<String> {
     authorize(state, viewer, Permission::ViewAudit).await?;
     let filter = query.filter()?;
     let events = state.store.audit_matching(&filter).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "seq",
-        "at",
-        "actor",
-        "action",
-        "target_kind",
-        "target_id",
-        "target_label",
-        "outcome",
-        "ip",
-        "details",
-    ];
     let write_error = |e: csv::Error| AppError::Internal(e.into());
-    writer.write_record(header).map_err(write_error)?;
+    writer.write_record(EXPORT_HEADER).map_err(write_error)?;
     for e in &events {
         let at =
             e.at.format(&time::format_description::well_known::Rfc3339)

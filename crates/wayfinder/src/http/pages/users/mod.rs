@@ -121,6 +121,18 @@ struct IndexQuery {
     notice: Option<String>,
 }
 
+impl IndexQuery {
+    /// The filters as query parameters, for the pager's links.
+    fn encoded(&self) -> String {
+        encode_query(&[
+            ("q", self.q.as_deref()),
+            ("role", self.role.as_deref()),
+            ("provider", self.provider.as_deref()),
+            ("provider_id", self.provider_id.as_deref()),
+        ])
+    }
+}
+
 /// The provider filter: an id from a link, or a name typed into the filter.
 async fn provider_filter(
     state: &AppState,
@@ -173,22 +185,15 @@ async fn index(
     let (provider, cards, total, problem) = match matching_cards(&state, viewer, &query, page).await
     {
         Ok((provider, cards, total)) => (provider, cards, total, None),
-        Err(error @ AppError::Validation(_)) => {
-            let message = error
-                .fields()
-                .map(|f| f.values().cloned().collect::<Vec<_>>().join(" "))
-                .unwrap_or_default();
+        // A filter that cannot be read shows no cards and says why, with what was typed.
+        Err(AppError::Validation(fields)) => {
+            let message = fields.values().cloned().collect::<Vec<_>>().join(" ");
             let typed = query.provider.clone().unwrap_or_default();
             (typed, Vec::new(), 0, Some(message))
         }
         Err(error) => return Err(error.into()),
     };
-    let filters = encode_query(&[
-        ("q", query.q.as_deref()),
-        ("role", query.role.as_deref()),
-        ("provider", query.provider.as_deref()),
-        ("provider_id", query.provider_id.as_deref()),
-    ]);
+    let filters = query.encoded();
     Ok(render(&IndexPage {
         nav: Nav::new(admin, "/users"),
         notice: notice_text(query.notice.as_deref()),
