@@ -77,13 +77,6 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn actor(&self) -> domain::audit::Actor {
-        domain::audit::Actor::User {
-            id: self.user.id,
-            email: self.user.email.clone(),
-        }
-    }
-
     /// The account as access control sees it (SPEC §2), for the services.
     pub fn viewer(&self) -> domain::Viewer {
         domain::Viewer::Account(self.user.clone())
