@@ -69,6 +69,9 @@ pub enum Action {
     CategoryCreated,
     CategoryUpdated,
     CategoryDeleted,
+    StationCreated,
+    StationLinkReplaced,
+    StationRevoked,
     AccessDenied,
     AuditExported,
     ReportDownloaded,
@@ -99,6 +102,9 @@ impl Action {
             Action::CategoryCreated => "category.created",
             Action::CategoryUpdated => "category.updated",
             Action::CategoryDeleted => "category.deleted",
+            Action::StationCreated => "station.created",
+            Action::StationLinkReplaced => "station.link_replaced",
+            Action::StationRevoked => "station.revoked",
             Action::AccessDenied => "access.denied",
             Action::AuditExported => "audit.exported",
             Action::ReportDownloaded => "report.downloaded",
@@ -107,7 +113,7 @@ impl Action {
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 28] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -129,6 +135,9 @@ impl Action {
         Action::CategoryCreated,
         Action::CategoryUpdated,
         Action::CategoryDeleted,
+        Action::StationCreated,
+        Action::StationLinkReplaced,
+        Action::StationRevoked,
         Action::AccessDenied,
         Action::AuditExported,
         Action::ReportDownloaded,

@@ -19,6 +19,7 @@ mod postgres;
 mod records;
 mod rows;
 mod sqlite;
+mod stations;
 
 use async_trait::async_trait;
 use domain::audit::NewAuditEvent;
@@ -33,6 +34,7 @@ pub use directory::{Directory, DirectoryTx};
 pub use kiosk::{KioskTx, Reports};
 pub use mail::{MailQueue, MailTx};
 pub use records::*;
+pub use stations::{Stations, StationsTx};
 
 /// What can go wrong in storage, in terms the application can act on.
 #[derive(Debug, thiserror::Error)]
@@ -124,7 +126,7 @@ pub fn is_postgres_url(url: &str) -> bool {
 /// operations that span areas.
 #[async_trait]
 pub trait Store:
-    Accounts + Directory + MailQueue + AuditLog + Reports + Send + Sync + 'static
+    Accounts + Directory + MailQueue + AuditLog + Reports + Stations + Send + Sync + 'static
 {
     /// Starts a write transaction; its changes land only with [`Tx::commit`].
     async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
@@ -146,7 +148,7 @@ pub trait Store:
 
 /// One write transaction. Dropping it without `commit` rolls everything back.
 #[async_trait]
-pub trait Tx: AccountsTx + DirectoryTx + MailTx + KioskTx + Send {
+pub trait Tx: AccountsTx + DirectoryTx + MailTx + KioskTx + StationsTx + Send {
     /// Appends an audit event inside the transaction (for actions that record several).
     async fn record(&mut self, event: NewAuditEvent) -> StoreResult<()>;
 

@@ -92,3 +92,4 @@ crate::accounts::stamp_account_writes!(Postgres: PostgresTx);
 crate::directory::stamp_directory_reads!(Postgres: PostgresStore);
 crate::directory::stamp_directory_writes!(Postgres: PostgresTx);
 crate::audit::stamp_audit!(Postgres: PostgresStore, PostgresTx);
+crate::stations::stamp_stations!(PostgresStore, PostgresTx);

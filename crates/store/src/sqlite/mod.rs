@@ -81,6 +81,7 @@ crate::accounts::stamp_account_writes!(Sqlite: SqliteTx);
 crate::directory::stamp_directory_reads!(Sqlite: SqliteStore);
 crate::directory::stamp_directory_writes!(Sqlite: SqliteTx);
 crate::audit::stamp_audit!(Sqlite: SqliteStore, SqliteTx);
+crate::stations::stamp_stations!(SqliteStore, SqliteTx);
 
 /// The constraint named in SQLite's message, which has no separate field for it.
 pub(crate) fn constraint_name(message: &str) -> Option<String> {
