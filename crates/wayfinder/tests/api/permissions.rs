@@ -18,6 +18,7 @@ struct World {
     user: String,
     member: String,
     category: String,
+    station: String,
 }
 
 async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
@@ -40,12 +41,20 @@ async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
         )
         .await;
     assert_eq!(status, 201);
+    let (status, station) = admin
+        .post(
+            "/api/v1/stations",
+            serde_json::json!({ "name": format!("Station {n}") }),
+        )
+        .await;
+    assert_eq!(status, 201, "{station}");
     World {
         provider_in,
         provider_out,
         user,
         member: member_id.to_owned(),
         category: category["id"].as_str().unwrap().to_owned(),
+        station: station["station"]["id"].as_str().unwrap().to_owned(),
     }
 }
 
@@ -64,6 +73,7 @@ fn fill(text: &str, call: &Call) -> String {
         .replace("{user}", &world.user)
         .replace("{member}", &world.member)
         .replace("{category}", &world.category)
+        .replace("{station}", &world.station)
         .replace("{n}", &n.to_string())
 }
 
@@ -133,10 +143,14 @@ fn every_page_that_needs_a_session_is_declared_with_a_permission() {
         .collect();
     // Only signing in, the first start, the health check and the stylesheet are open to anyone.
     assert!(
-        public
-            .iter()
-            .all(|p| p.starts_with("/sign-in")
-                || ["/setup", "/healthz", "/static/app.css"].contains(p)),
+        public.iter().all(|p| p.starts_with("/sign-in")
+            || [
+                "/setup",
+                "/healthz",
+                "/static/app.css",
+                "/static/copy-link.js"
+            ]
+            .contains(p)),
         "{public:?}"
     );
 }

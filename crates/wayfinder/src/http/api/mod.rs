@@ -6,6 +6,7 @@ mod categories;
 mod openapi;
 mod providers;
 mod reports;
+mod stations;
 mod users;
 pub mod views;
 
@@ -29,6 +30,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(categories::router())
         .merge(audit::router())
         .merge(reports::router())
+        .merge(stations::router())
         .merge(openapi::router());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", api)
 }
