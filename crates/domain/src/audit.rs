@@ -61,6 +61,9 @@ pub enum Action {
     CategoryCreated,
     CategoryUpdated,
     CategoryDeleted,
+    ListingCreated,
+    ListingUpdated,
+    ListingDeleted,
     AccessDenied,
     AuditExported,
     ReportDownloaded,
@@ -91,6 +94,9 @@ impl Action {
             Action::CategoryCreated => "category.created",
             Action::CategoryUpdated => "category.updated",
             Action::CategoryDeleted => "category.deleted",
+            Action::ListingCreated => "listing.created",
+            Action::ListingUpdated => "listing.updated",
+            Action::ListingDeleted => "listing.deleted",
             Action::AccessDenied => "access.denied",
             Action::AuditExported => "audit.exported",
             Action::ReportDownloaded => "report.downloaded",
@@ -99,7 +105,7 @@ impl Action {
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 28] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -121,6 +127,9 @@ impl Action {
         Action::CategoryCreated,
         Action::CategoryUpdated,
         Action::CategoryDeleted,
+        Action::ListingCreated,
+        Action::ListingUpdated,
+        Action::ListingDeleted,
         Action::AccessDenied,
         Action::AuditExported,
         Action::ReportDownloaded,
