@@ -19,12 +19,12 @@ pub trait Listings: Send + Sync {
     /// The listing with its categories, whoever may see it (the caller checks scope against
     /// its `provider_id`).
     async fn listing(&self, id: Uuid) -> StoreResult<Option<Listing>>;
-    /// A page of the provider's listings of this kind, by name, each with its categories (one
+    /// A page of the provider's listings of this kind (of both when `None`), by name, each with its categories (one
     /// statement for the page, whatever its size), and how many there are in all.
     async fn provider_listings(
         &self,
         provider: ProviderId,
-        kind: ListingKind,
+        kind: Option<ListingKind>,
         page: PageNumber,
     ) -> StoreResult<(Vec<Listing>, i64)>;
     /// How many slots of the listing that start after `now` are booked.
@@ -66,9 +66,8 @@ pub(crate) fn select_listings(agg: &str, filter: &str) -> String {
 }
 
 pub(crate) const COUNT_PROVIDER_LISTINGS: &str =
-    "SELECT count(*) FROM listings WHERE provider_id = $1 AND kind = $2";
-pub(crate) const PROVIDER_LISTINGS_FILTER: &str =
-    "WHERE l.provider_id = $1 AND l.kind = $2 ORDER BY lower(l.name), l.id LIMIT $3 OFFSET $4";
+    "SELECT count(*) FROM listings WHERE provider_id = $1 AND ($2 IS NULL OR kind = $2)";
+pub(crate) const PROVIDER_LISTINGS_FILTER: &str = "WHERE l.provider_id = $1 AND ($2 IS NULL OR l.kind = $2) ORDER BY lower(l.name), l.id LIMIT $3 OFFSET $4";
 pub(crate) const UPCOMING_BOOKED: &str = "SELECT count(*) FROM slots
      WHERE listing_id = $1 AND starts_at > $2 AND booked_by_session IS NOT NULL";
 pub(crate) const CATEGORY_CHOICES: &str =

@@ -54,12 +54,12 @@ impl Listings for PostgresStore {
     async fn provider_listings(
         &self,
         provider: ProviderId,
-        kind: ListingKind,
+        kind: Option<ListingKind>,
         page: PageNumber,
     ) -> StoreResult<(Vec<Listing>, i64)> {
         let total: i64 = sqlx::query_scalar(sql::COUNT_PROVIDER_LISTINGS)
             .bind(provider.0)
-            .bind(kind.as_str())
+            .bind(kind.map(ListingKind::as_str))
             .fetch_one(&self.pool)
             .await?;
         let rows = sqlx::query(&sql::select_listings(
@@ -67,7 +67,7 @@ impl Listings for PostgresStore {
             sql::PROVIDER_LISTINGS_FILTER,
         ))
         .bind(provider.0)
-        .bind(kind.as_str())
+        .bind(kind.map(ListingKind::as_str))
         .bind(PAGE_SIZE)
         .bind(page.offset())
         .fetch_all(&self.pool)

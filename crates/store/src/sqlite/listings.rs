@@ -53,12 +53,12 @@ impl Listings for SqliteStore {
     async fn provider_listings(
         &self,
         provider: ProviderId,
-        kind: ListingKind,
+        kind: Option<ListingKind>,
         page: PageNumber,
     ) -> StoreResult<(Vec<Listing>, i64)> {
         let total: i64 = sqlx::query_scalar(sql::COUNT_PROVIDER_LISTINGS)
             .bind(provider.to_string())
-            .bind(kind.as_str())
+            .bind(kind.map(ListingKind::as_str))
             .fetch_one(&self.pool)
             .await?;
         let rows = sqlx::query(&sql::select_listings(
@@ -66,7 +66,7 @@ impl Listings for SqliteStore {
             sql::PROVIDER_LISTINGS_FILTER,
         ))
         .bind(provider.to_string())
-        .bind(kind.as_str())
+        .bind(kind.map(ListingKind::as_str))
         .bind(PAGE_SIZE)
         .bind(page.offset())
         .fetch_all(&self.pool)
