@@ -3,6 +3,7 @@
 mod audit;
 mod categories;
 mod dashboard;
+mod listings;
 mod provider_picker;
 mod providers;
 mod reports;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(users::router())
         .merge(providers::router())
+        .merge(listings::router())
         .merge(categories::router())
         .merge(audit::router())
         .merge(reports::router())
@@ -234,6 +236,9 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "category-added" => "The category was added.",
         "category-saved" => "The changes were saved.",
         "category-deleted" => "The category was deleted.",
+        "listing-added" => "The listing was created.",
+        "listing-saved" => "The changes were saved.",
+        "listing-deleted" => "The listing was deleted.",
         _ => return None,
     })
 }
