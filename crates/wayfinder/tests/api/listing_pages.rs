@@ -267,3 +267,36 @@ async fn listing_pages_of_another_provider_are_not_found() {
     }
     assert_eq!(s.admin.get(&format!("/api/v1/listings/{id}")).await.0, 200);
 }
+
+#[tokio::test]
+async fn the_delete_page_of_a_booked_listing_says_how_many_and_where_to_cancel_them() {
+    let app = TestApp::spawn().await;
+    let s = setting(&app).await;
+    let listing = json!({ "kind": "booking", "name": "Intake", "category_ids": [s.category] });
+    let id = create(&s.member, &s.provider, listing).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let soon = app.clock_now() + time::Duration::days(1);
+    crate::listings::book(&app, &id, soon, false).await;
+    crate::listings::book(&app, &id, soon + time::Duration::hours(2), false).await;
+
+    let confirm = s.member.page(&format!("/listings/{id}/delete")).await;
+    let (status, _, refused) = post_form(&s.member, &format!("/listings/{id}/delete"), &[]).await;
+
+    assert!(
+        confirm.contains("2 upcoming booked appointments"),
+        "{confirm}"
+    );
+    assert!(
+        confirm.contains(&format!("href=\"/listings/{id}/slots\"")),
+        "{confirm}"
+    );
+    assert!(!confirm.contains("Delete listing</button>"), "{confirm}");
+    assert_eq!(status, 409, "{refused}");
+    assert!(
+        refused.contains("2 upcoming booked appointments") && refused.contains("cancelled first"),
+        "{refused}"
+    );
+    assert_eq!(s.member.get(&format!("/api/v1/listings/{id}")).await.0, 200);
+}

@@ -229,7 +229,7 @@ async fn the_kind_of_a_listing_is_fixed_once_created() {
 }
 
 /// Stores a kiosk session that booked a slot of the listing at `starts_at`, and a free slot.
-async fn book(app: &TestApp, listing: &str, starts_at: time::OffsetDateTime, free: bool) {
+pub async fn book(app: &TestApp, listing: &str, starts_at: time::OffsetDateTime, free: bool) {
     let now = app.clock_now();
     let station = Station {
         id: Uuid::new_v4(),

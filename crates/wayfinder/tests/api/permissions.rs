@@ -13,6 +13,9 @@ struct World {
     user: String,
     member: String,
     category: String,
+    /// A listing per caller: the admin's and the member's in scope, one out of scope, and one
+    /// for the signed-out caller (so that one caller's delete leaves the next one's listing).
+    listings: [String; 4],
 }
 
 async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
@@ -35,12 +38,23 @@ async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
         )
         .await;
     assert_eq!(status, 201);
+    let category = category["id"].as_str().unwrap().to_owned();
+    let mut listings = Vec::new();
+    for provider in [&provider_in, &provider_in, &provider_out, &provider_in] {
+        let body = json!({ "kind": "booking", "name": "Intake", "category_ids": [category] });
+        let (status, listing) = admin
+            .post(&format!("/api/v1/providers/{provider}/listings"), body)
+            .await;
+        assert_eq!(status, 201, "{listing}");
+        listings.push(listing["id"].as_str().unwrap().to_owned());
+    }
     World {
         provider_in,
         provider_out,
         user,
         member: member_id.to_owned(),
-        category: category["id"].as_str().unwrap().to_owned(),
+        category,
+        listings: listings.try_into().unwrap(),
     }
 }
 
@@ -159,13 +173,46 @@ fn rows() -> Vec<Row> {
             None,
             [204, 403, 403, 401],
         ),
+        row(
+            "GET",
+            "/api/v1/providers/{provider}/listings?kind=booking",
+            None,
+            [200, 200, 404, 401],
+        ),
+        row(
+            "POST",
+            "/api/v1/providers/{provider}/listings",
+            Some(
+                json!({ "kind": "information", "name": "New {n}", "category_ids": ["{category}"] }),
+            ),
+            [201, 201, 404, 401],
+        ),
+        row(
+            "GET",
+            "/api/v1/listings/{listing}",
+            None,
+            [200, 200, 404, 401],
+        ),
+        row(
+            "PATCH",
+            "/api/v1/listings/{listing}",
+            Some(json!({ "name": "Renamed" })),
+            [200, 200, 404, 401],
+        ),
+        row(
+            "DELETE",
+            "/api/v1/listings/{listing}",
+            None,
+            [204, 204, 404, 401],
+        ),
         row("GET", "/api/v1/audit", None, [200, 403, 403, 401]),
         row("GET", "/api/v1/audit.csv", None, [200, 403, 403, 401]),
     ]
 }
 
-fn fill(text: &str, world: &World, provider: &str, n: usize) -> String {
+fn fill(text: &str, world: &World, (provider, listing): (&str, &str), n: usize) -> String {
     text.replace("{provider}", provider)
+        .replace("{listing}", listing)
         .replace("{user}", &world.user)
         .replace("{member}", &world.member)
         .replace("{category}", &world.category)
@@ -190,11 +237,12 @@ async fn every_route_answers_each_role_as_spec_section_2_says() {
         // Refused callers first: the admin's call may delete what the row uses.
         for index in [3, 2, 1, 0] {
             let (caller, provider) = callers[index];
-            let path = fill(row.path, &world, provider, n);
+            let here = (provider, world.listings[index].as_str());
+            let path = fill(row.path, &world, here, n);
             let body = row
                 .body
                 .as_ref()
-                .map(|b| serde_json::from_str(&fill(&b.to_string(), &world, provider, n)).unwrap());
+                .map(|b| serde_json::from_str(&fill(&b.to_string(), &world, here, n)).unwrap());
             let (status, answer) = caller.send(row.method, &path, body).await;
             assert_eq!(
                 status, row.expect[index],
