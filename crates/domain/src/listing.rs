@@ -12,9 +12,8 @@ use uuid::Uuid;
 pub const MAX_AGE: i64 = 130;
 
 /// Who a listing is for by gender.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GenderFilter {
-    #[default]
     Any,
     Male,
     Female,
@@ -46,9 +45,8 @@ impl GenderFilter {
 }
 
 /// Who a listing is for by Indigenous status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndigenousFilter {
-    #[default]
     Any,
     AboriginalOrTorresStraitIslander,
     NonIndigenous,
@@ -238,10 +236,17 @@ impl ListingInput {
             String::new()
         });
         let category_ids = categories(&raw.category_ids, &mut errors);
-        let gender = filter(&raw.gender, GenderFilter::parse, "gender", &mut errors);
+        let gender = filter(
+            &raw.gender,
+            GenderFilter::parse,
+            GenderFilter::Any,
+            "gender",
+            &mut errors,
+        );
         let indigenous = filter(
             &raw.indigenous,
             IndigenousFilter::parse,
+            IndigenousFilter::Any,
             "indigenous",
             &mut errors,
         );
@@ -272,19 +277,20 @@ impl ListingInput {
 }
 
 /// A filter's value; blank means "any", anything unknown is a message for the field.
-fn filter<T: Default>(
+fn filter<T>(
     text: &str,
     parse: fn(&str) -> Option<T>,
+    any: T,
     field: &'static str,
     errors: &mut FieldMessages,
 ) -> T {
     let text = text.trim();
     if text.is_empty() {
-        return T::default();
+        return any;
     }
     parse(text).unwrap_or_else(|| {
         errors.insert(field, "Choose one of the options offered.".into());
-        T::default()
+        any
     })
 }
 

@@ -2,7 +2,7 @@
 //! slots that a listing's own rules need (how many upcoming appointments are booked).
 //!
 //! The statements are written once here with `$N` placeholders (SQLite accepts them too); each
-//! backend supplies only its aggregate of category ids and its own binding of ids and times.
+//! backend supplies only its own binding of ids and times, and PostgreSQL its row locks.
 
 use crate::StoreError;
 use crate::StoreResult;
@@ -55,12 +55,14 @@ pub trait ListingsTx: Send {
     ) -> StoreResult<i64>;
 }
 
-/// The listing columns, then `category_ids` as text (the backend's aggregate, `{agg}`).
-pub(crate) fn select_listings(agg: &str, filter: &str) -> String {
+/// The listing columns, then `category_ids` as comma-separated text: `string_agg` is
+/// PostgreSQL's and, since 3.44, SQLite's too, so the page and its categories are one statement.
+pub(crate) fn select_listings(filter: &str) -> String {
     format!(
         "SELECT l.id, l.provider_id, l.kind, l.name, l.description, l.eligibility_notes, l.gender,
            l.min_age, l.max_age, l.indigenous, l.created_at,
-           (SELECT {agg} FROM listing_categories lc WHERE lc.listing_id = l.id) AS category_ids
+           (SELECT string_agg(CAST(lc.category_id AS TEXT), ',') FROM listing_categories lc
+            WHERE lc.listing_id = l.id) AS category_ids
          FROM listings l {filter}"
     )
 }

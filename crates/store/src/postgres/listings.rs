@@ -14,8 +14,6 @@ use sqlx::postgres::PgRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-const CATEGORY_AGG: &str = "string_agg(lc.category_id::text, ',')";
-
 fn listing_from_row(row: &PgRow) -> StoreResult<Listing> {
     let (kind, gender, indigenous, category_ids) = ListingText {
         kind: row.try_get("kind")?,
@@ -43,7 +41,7 @@ fn listing_from_row(row: &PgRow) -> StoreResult<Listing> {
 #[async_trait]
 impl Listings for PostgresStore {
     async fn listing(&self, id: Uuid) -> StoreResult<Option<Listing>> {
-        sqlx::query(&sql::select_listings(CATEGORY_AGG, "WHERE l.id = $1"))
+        sqlx::query(&sql::select_listings("WHERE l.id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -62,16 +60,13 @@ impl Listings for PostgresStore {
             .bind(kind.map(ListingKind::as_str))
             .fetch_one(&self.pool)
             .await?;
-        let rows = sqlx::query(&sql::select_listings(
-            CATEGORY_AGG,
-            sql::PROVIDER_LISTINGS_FILTER,
-        ))
-        .bind(provider.0)
-        .bind(kind.map(ListingKind::as_str))
-        .bind(PAGE_SIZE)
-        .bind(page.offset())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&sql::select_listings(sql::PROVIDER_LISTINGS_FILTER))
+            .bind(provider.0)
+            .bind(kind.map(ListingKind::as_str))
+            .bind(PAGE_SIZE)
+            .bind(page.offset())
+            .fetch_all(&self.pool)
+            .await?;
         let listings = rows
             .iter()
             .map(listing_from_row)
@@ -108,15 +103,12 @@ impl Listings for PostgresStore {
 #[async_trait]
 impl ListingsTx for PostgresTx {
     async fn listing_for_update(&mut self, id: Uuid) -> StoreResult<Option<Listing>> {
-        sqlx::query(&sql::select_listings(
-            CATEGORY_AGG,
-            "WHERE l.id = $1 FOR UPDATE OF l",
-        ))
-        .bind(id)
-        .fetch_optional(&mut *self.tx)
-        .await?
-        .map(|row| listing_from_row(&row))
-        .transpose()
+        sqlx::query(&sql::select_listings("WHERE l.id = $1 FOR UPDATE OF l"))
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .map(|row| listing_from_row(&row))
+            .transpose()
     }
 
     async fn count_categories(&mut self, ids: &[CategoryId]) -> StoreResult<i64> {

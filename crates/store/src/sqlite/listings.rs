@@ -13,8 +13,6 @@ use sqlx::{QueryBuilder, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-const CATEGORY_AGG: &str = "group_concat(lc.category_id, ',')";
-
 fn listing_from_row(row: &SqliteRow) -> StoreResult<Listing> {
     let (kind, gender, indigenous, category_ids) = ListingText {
         kind: row.try_get("kind")?,
@@ -42,7 +40,7 @@ fn listing_from_row(row: &SqliteRow) -> StoreResult<Listing> {
 #[async_trait]
 impl Listings for SqliteStore {
     async fn listing(&self, id: Uuid) -> StoreResult<Option<Listing>> {
-        sqlx::query(&sql::select_listings(CATEGORY_AGG, "WHERE l.id = $1"))
+        sqlx::query(&sql::select_listings("WHERE l.id = $1"))
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?
@@ -61,16 +59,13 @@ impl Listings for SqliteStore {
             .bind(kind.map(ListingKind::as_str))
             .fetch_one(&self.pool)
             .await?;
-        let rows = sqlx::query(&sql::select_listings(
-            CATEGORY_AGG,
-            sql::PROVIDER_LISTINGS_FILTER,
-        ))
-        .bind(provider.to_string())
-        .bind(kind.map(ListingKind::as_str))
-        .bind(PAGE_SIZE)
-        .bind(page.offset())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&sql::select_listings(sql::PROVIDER_LISTINGS_FILTER))
+            .bind(provider.to_string())
+            .bind(kind.map(ListingKind::as_str))
+            .bind(PAGE_SIZE)
+            .bind(page.offset())
+            .fetch_all(&self.pool)
+            .await?;
         let listings = rows
             .iter()
             .map(listing_from_row)
@@ -108,7 +103,7 @@ impl Listings for SqliteStore {
 impl ListingsTx for SqliteTx {
     async fn listing_for_update(&mut self, id: Uuid) -> StoreResult<Option<Listing>> {
         // BEGIN IMMEDIATE already holds the write lock: nobody changes the row meanwhile.
-        sqlx::query(&sql::select_listings(CATEGORY_AGG, "WHERE l.id = $1"))
+        sqlx::query(&sql::select_listings("WHERE l.id = $1"))
             .bind(id.to_string())
             .fetch_optional(&mut *self.tx)
             .await?

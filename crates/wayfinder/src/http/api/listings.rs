@@ -24,31 +24,31 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, update, remove))
 }
 
-fn strings(values: &[&str], description: &str) -> Object {
+fn strings<'a>(values: impl IntoIterator<Item = &'a str>, description: &str) -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
-        .enum_values(Some(values.iter().copied()))
+        .enum_values(Some(values))
         .description(Some(description))
         .build()
 }
 
 fn kind_schema() -> Object {
     strings(
-        &["information", "booking"],
+        ["information", "booking"],
         "Fixed once the listing is created.",
     )
 }
 
 fn gender_schema() -> Object {
     strings(
-        &GenderFilter::ALL.map(GenderFilter::as_str),
+        GenderFilter::ALL.iter().map(|g| g.as_str()),
         "Who the listing is for by gender.",
     )
 }
 
 fn indigenous_schema() -> Object {
     strings(
-        &IndigenousFilter::ALL.map(IndigenousFilter::as_str),
+        IndigenousFilter::ALL.iter().map(|i| i.as_str()),
         "Who the listing is for by Indigenous status.",
     )
 }

@@ -196,8 +196,8 @@ struct FormPage {
     listing_id: Option<Uuid>,
     form: ListingForm,
     categories: Vec<Category>,
-    genders: [GenderFilter; 3],
-    indigenous_choices: [IndigenousFilter; 3],
+    genders: Vec<GenderFilter>,
+    indigenous_choices: Vec<IndigenousFilter>,
     error: Option<AppError>,
 }
 
@@ -241,8 +241,8 @@ async fn form_page(
         listing_id,
         form,
         categories: listings::categories(state).await?,
-        genders: GenderFilter::ALL,
-        indigenous_choices: IndigenousFilter::ALL,
+        genders: GenderFilter::ALL.to_vec(),
+        indigenous_choices: IndigenousFilter::ALL.to_vec(),
         error,
     };
     Ok(match status {
