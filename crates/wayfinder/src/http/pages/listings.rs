@@ -119,7 +119,10 @@ async fn tab(
     let all = listings::categories(&state).await?;
     let by_id: HashMap<_, _> = all.iter().map(|c| (c.id, c)).collect();
     let ids: Vec<Uuid> = found.iter().map(|l| l.id).collect();
-    let mut free = free_slots(&state, &ids).await?;
+    let mut free = match kind {
+        ListingKind::Booking => free_slots(&state, &ids).await?,
+        ListingKind::Information => HashMap::new(),
+    };
     let rows = found
         .into_iter()
         .map(|listing| Row {
