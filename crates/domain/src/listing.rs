@@ -4,36 +4,16 @@
 use crate::provider::FieldMessages;
 use crate::report::ListingKind;
 use crate::text::{MAX_DESCRIPTION_CHARS, parse_long_text, parse_name};
-use crate::{CategoryId, ProviderId};
+use crate::{
+    CategoryId, GenderFilter, IndigenousFilter, KioskSessionId, ListingId, ProviderId, SlotId,
+    StationId,
+};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// The oldest age a listing's filter may name (the kiosk asks for ages 0–130 too).
 pub const MAX_AGE: i64 = 130;
 
-/// Who a listing is for by gender.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GenderFilter {
-    Any,
-    Male,
-    Female,
-}
-
 impl GenderFilter {
-    pub const ALL: [GenderFilter; 3] = [Self::Any, Self::Male, Self::Female];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Any => "any",
-            Self::Male => "male",
-            Self::Female => "female",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.as_str() == text)
-    }
-
     /// The choice as the form names it.
     pub fn label(self) -> &'static str {
         match self {
@@ -44,33 +24,7 @@ impl GenderFilter {
     }
 }
 
-/// Who a listing is for by Indigenous status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IndigenousFilter {
-    Any,
-    AboriginalOrTorresStraitIslander,
-    NonIndigenous,
-}
-
 impl IndigenousFilter {
-    pub const ALL: [IndigenousFilter; 3] = [
-        Self::Any,
-        Self::AboriginalOrTorresStraitIslander,
-        Self::NonIndigenous,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Any => "any",
-            Self::AboriginalOrTorresStraitIslander => "aboriginal_or_torres_strait_islander",
-            Self::NonIndigenous => "non_indigenous",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.as_str() == text)
-    }
-
     /// The choice as the form names it.
     pub fn label(self) -> &'static str {
         match self {
@@ -100,7 +54,7 @@ impl ListingKind {
 /// A service a provider offers, with the filters that decide who sees it at the kiosk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listing {
-    pub id: Uuid,
+    pub id: ListingId,
     pub provider_id: ProviderId,
     pub kind: ListingKind,
     pub name: String,
@@ -297,18 +251,18 @@ fn filter<T>(
 /// An appointment time of a booking listing; one client at most.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
-    pub id: Uuid,
-    pub listing_id: Uuid,
+    pub id: SlotId,
+    pub listing_id: ListingId,
     pub starts_at: OffsetDateTime,
     pub duration_minutes: i64,
-    pub booked_by_session: Option<Uuid>,
+    pub booked_by_session: Option<KioskSessionId>,
     pub created_at: OffsetDateTime,
 }
 
 /// A kiosk access link; the token is stored only as a keyed hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Station {
-    pub id: Uuid,
+    pub id: StationId,
     pub name: String,
     pub token_hash: Vec<u8>,
     pub revoked_at: Option<OffsetDateTime>,

@@ -7,9 +7,8 @@ use crate::error::{AppError, FieldErrors, Result};
 use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::listing::{Listing, ListingInput, RawListing};
 use domain::report::ListingKind;
-use domain::{Category, PageNumber, Provider, ProviderId, User};
+use domain::{Category, ListingId, PageNumber, Provider, ProviderId, User};
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 
 /// A listing as typed, over a base: a field that is `None` keeps its value. Ages are text here
 /// (blank clears the limit) so that a form and a JSON number meet the same rules.
@@ -98,7 +97,7 @@ pub async fn provider_in_scope(
 }
 
 /// The listing, if `viewer` may manage it; otherwise "not found".
-pub async fn get(state: &AppState, viewer: &User, id: Uuid) -> Result<Listing> {
+pub async fn get(state: &AppState, viewer: &User, id: ListingId) -> Result<Listing> {
     let listing = state.store.listing(id).await?.ok_or(AppError::NotFound)?;
     if viewer.is_admin()
         || state
@@ -157,7 +156,7 @@ pub async fn create(
     let kind = parse_kind(patch.kind.as_deref());
     let input = patch.parse(RawListing::default(), kind.clone().err())?;
     let listing = Listing {
-        id: Uuid::new_v4(),
+        id: ListingId::new(),
         provider_id,
         kind: kind.map_err(|m| AppError::field("kind", m))?,
         name: input.name,
@@ -209,7 +208,7 @@ pub async fn update(
     state: &AppState,
     viewer: &User,
     actor: &Actor,
-    id: Uuid,
+    id: ListingId,
     patch: &ListingPatch,
 ) -> Result<Listing> {
     get(state, viewer, id).await?;
@@ -282,7 +281,12 @@ pub async fn upcoming_booked(state: &AppState, listing: &Listing) -> Result<i64>
 
 /// Deletes the listing with its slots; a booking listing with upcoming booked appointments is
 /// refused (`409`, saying how many).
-pub async fn delete(state: &AppState, viewer: &User, actor: &Actor, id: Uuid) -> Result<Listing> {
+pub async fn delete(
+    state: &AppState,
+    viewer: &User,
+    actor: &Actor,
+    id: ListingId,
+) -> Result<Listing> {
     get(state, viewer, id).await?;
     super::retrying(|| async move {
         let mut tx = state.store.begin().await?;

@@ -7,7 +7,7 @@ use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::{PageNumber, Provider, ProviderId, ProviderProfile, User, UserId};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use store::StoreError;
+use store::{Constraint, StoreError};
 
 /// A provider's profile as typed; on update, missing fields keep their value.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -342,9 +342,7 @@ async fn enrol(state: &AppState, viewer: &User, id: ProviderId, user_id: UserId)
     let added = tx.add_membership(user_id, id, state.now()).await;
     let added = added.map_err(|error| match error {
         // The provider is the page the person is on: gone is "not found".
-        StoreError::Conflict { constraint } if constraint == "memberships_provider_id_fkey" => {
-            AppError::NotFound
-        }
+        StoreError::Conflict(Constraint::MembershipsProviderIdFkey) => AppError::NotFound,
         other => other.into(),
     })?;
     if !added {

@@ -232,14 +232,14 @@ async fn the_kind_of_a_listing_is_fixed_once_created() {
 pub async fn book(app: &TestApp, listing: &str, starts_at: time::OffsetDateTime, free: bool) {
     let now = app.clock_now();
     let station = Station {
-        id: Uuid::new_v4(),
+        id: domain::StationId::new(),
         name: "Unit 1 kiosk".into(),
         token_hash: Uuid::new_v4().as_bytes().to_vec(),
         revoked_at: None,
         created_at: now,
     };
     let session = KioskSession {
-        id: Uuid::new_v4(),
+        id: domain::KioskSessionId::new(),
         station_id: station.id,
         started_at: now,
         ended_at: Some(now),
@@ -253,7 +253,7 @@ pub async fn book(app: &TestApp, listing: &str, starts_at: time::OffsetDateTime,
         selections: vec![],
     };
     let slot = |start, booked| Slot {
-        id: Uuid::new_v4(),
+        id: domain::SlotId::new(),
         listing_id: listing.parse().unwrap(),
         starts_at: start,
         duration_minutes: 30,

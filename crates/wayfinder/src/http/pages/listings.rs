@@ -14,12 +14,12 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use domain::listing::{GenderFilter, IndigenousFilter, Listing, RawListing};
+use domain::listing::{Listing, RawListing};
 use domain::report::ListingKind;
 use domain::{Category, PageNumber, Provider};
+use domain::{GenderFilter, IndigenousFilter, ListingId};
 use serde::Deserialize;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -86,8 +86,8 @@ struct TabQuery {
 /// week end)`. Until that read exists this shows nothing.
 async fn free_slots(
     _state: &AppState,
-    _listings: &[Uuid],
-) -> Result<HashMap<Uuid, String>, AppError> {
+    _listings: &[ListingId],
+) -> Result<HashMap<ListingId, String>, AppError> {
     Ok(HashMap::new())
 }
 
@@ -118,7 +118,7 @@ async fn tab(
         listings::list(&state, &current.user, provider.id, Some(kind), page).await?;
     let all = listings::categories(&state).await?;
     let by_id: HashMap<_, _> = all.iter().map(|c| (c.id, c)).collect();
-    let ids: Vec<Uuid> = found.iter().map(|l| l.id).collect();
+    let ids: Vec<ListingId> = found.iter().map(|l| l.id).collect();
     let mut free = match kind {
         ListingKind::Booking => free_slots(&state, &ids).await?,
         ListingKind::Information => HashMap::new(),
@@ -196,7 +196,7 @@ struct FormPage {
     provider: Provider,
     kind: ListingKind,
     tab: &'static str,
-    listing_id: Option<Uuid>,
+    listing_id: Option<ListingId>,
     form: ListingForm,
     categories: Vec<Category>,
     genders: Vec<GenderFilter>,
@@ -231,7 +231,7 @@ async fn form_page(
     current: &CurrentUser,
     provider: Provider,
     kind: ListingKind,
-    listing_id: Option<Uuid>,
+    listing_id: Option<ListingId>,
     form: ListingForm,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
@@ -258,7 +258,7 @@ async fn form_page(
 async fn retry(
     state: &AppState,
     current: &CurrentUser,
-    (provider, kind, listing_id): (Provider, ListingKind, Option<Uuid>),
+    (provider, kind, listing_id): (Provider, ListingKind, Option<ListingId>),
     form: ListingForm,
     error: AppError,
 ) -> Result<Response, PageError> {

@@ -4,10 +4,12 @@
 use super::{event, fresh};
 use crate::helpers::start_time;
 use domain::audit::Action;
-use domain::listing::{GenderFilter, IndigenousFilter, Listing};
+use domain::listing::Listing;
 use domain::report::ListingKind;
-use domain::{Category, CategoryId, PageNumber, Provider, ProviderId};
-use uuid::Uuid;
+use domain::{
+    Category, CategoryId, GenderFilter, IndigenousFilter, ListingId, PageNumber, Provider,
+    ProviderId,
+};
 
 fn provider() -> Provider {
     Provider {
@@ -43,7 +45,7 @@ fn listing(
     let mut category_ids = categories.to_vec();
     category_ids.sort();
     Listing {
-        id: Uuid::new_v4(),
+        id: ListingId::new(),
         provider_id: provider,
         kind,
         name: name.into(),
@@ -114,7 +116,7 @@ async fn a_providers_listings_come_by_page_with_their_categories() {
         f.store.listing(listings[0].id).await.unwrap(),
         Some(listings[0].clone())
     );
-    assert_eq!(f.store.listing(Uuid::new_v4()).await.unwrap(), None);
+    assert_eq!(f.store.listing(ListingId::new()).await.unwrap(), None);
     let choices: Vec<String> = f
         .store
         .category_choices()
