@@ -8,6 +8,7 @@ mod dashboard;
 mod external;
 mod fake_smtp;
 mod helpers;
+mod listing_fixtures;
 mod listing_pages;
 mod listings;
 mod mail_crash;

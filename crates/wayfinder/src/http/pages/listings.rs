@@ -21,13 +21,18 @@ use domain::{GenderFilter, IndigenousFilter, ListingId};
 use serde::Deserialize;
 use std::collections::HashMap;
 
+mod delete;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/providers/{id}/listings", get(first_tab))
         .route("/providers/{id}/listings/{kind}", get(tab).post(create))
         .route("/providers/{id}/listings/{kind}/new", get(new_form))
         .route("/listings/{id}", get(edit_form).post(update))
-        .route("/listings/{id}/delete", get(confirm_delete).post(delete))
+        .route(
+            "/listings/{id}/delete",
+            get(delete::confirm).post(delete::delete),
+        )
 }
 
 /// `information` or `booking` from the path; anything else names no page.
@@ -359,62 +364,5 @@ async fn update(
             let here = (provider, listing.kind, Some(listing.id));
             retry(&state, &current, here, form, error).await
         }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "pages/listings/delete.html")]
-struct DeletePage {
-    nav: Nav,
-    provider: Provider,
-    listing: Listing,
-    tab: &'static str,
-    /// Upcoming booked appointments, which must be cancelled first.
-    booked: i64,
-    problem: Option<String>,
-}
-
-async fn confirm_delete(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
-    let booked = listings::upcoming_booked(&state, &listing).await?;
-    Ok(render(&DeletePage {
-        nav: Nav::new(&current, "/providers"),
-        tab: tab_of(listing.kind).0,
-        problem: (booked > 0).then(|| listings::booked_conflict(booked).to_string()),
-        provider,
-        listing,
-        booked,
-    }))
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
-    let tab = tab_of(listing.kind).0;
-    match listings::delete(&state, &current.user, &current.actor(), listing.id).await {
-        Ok(_) => Ok(done(
-            &format!("/providers/{}/listings/{tab}", provider.id),
-            "listing-deleted",
-        )),
-        Err(error @ AppError::Conflict { .. }) => {
-            let booked = listings::upcoming_booked(&state, &listing).await?;
-            let page = DeletePage {
-                nav: Nav::new(&current, "/providers"),
-                tab,
-                problem: Some(error.to_string()),
-                provider,
-                listing,
-                booked,
-            };
-            Ok(render_status(error.status(), &page))
-        }
-        Err(other) => Err(other.into()),
     }
 }
