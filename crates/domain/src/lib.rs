@@ -1,5 +1,6 @@
 //! Wayfinder's domain: pure types and rules, no I/O.
 
+pub mod access;
 pub mod audit;
 pub mod demographics;
 pub mod email;
@@ -12,6 +13,7 @@ pub mod slot_series;
 pub mod text;
 pub mod user;
 
+pub use access::{Permission, Scope, Viewer};
 pub use demographics::{Gender, GenderFilter, IndigenousFilter, IndigenousStatus};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{CategoryId, KioskSessionId, ListingId, ProviderId, SlotId, StationId, UserId};

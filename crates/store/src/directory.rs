@@ -11,12 +11,12 @@ use time::OffsetDateTime;
 pub trait Directory {
     /// The providers the user is a member of.
     async fn provider_ids(&self, user_id: UserId) -> StoreResult<Vec<ProviderId>>;
-    /// Providers the viewer may see (all for an admin, their own for a User), by name: up to
-    /// `limit` whose name contains `q` in any case (all when `None`), and how many match in
-    /// all. Pages pick providers from this instead of walking the whole directory.
+    /// Providers in scope (all, or those the account is a member of), by name: up to `limit`
+    /// whose name contains `q` in any case (all when `None`), and how many match in all. Pages
+    /// pick providers from this instead of walking the whole directory.
     async fn find_providers(
         &self,
-        viewer: &User,
+        scope: domain::Scope,
         q: Option<&str>,
         limit: i64,
     ) -> StoreResult<(Vec<ProviderSummary>, i64)>;
@@ -30,10 +30,10 @@ pub trait Directory {
     ) -> StoreResult<(Vec<User>, i64)>;
     /// The provider memberships of these users.
     async fn memberships_of(&self, users: &[UserId]) -> StoreResult<Vec<Membership>>;
-    /// A page of the providers the user may see, by name, and how many there are.
+    /// A page of the providers in scope, by name, and how many there are.
     async fn list_providers(
         &self,
-        viewer: &User,
+        scope: domain::Scope,
         page: PageNumber,
     ) -> StoreResult<(Vec<Provider>, i64)>;
     async fn provider(&self, id: ProviderId) -> StoreResult<Option<Provider>>;

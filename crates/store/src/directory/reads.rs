@@ -43,15 +43,15 @@ macro_rules! stamp_directory_reads {
             /// The providers a viewer may see whose name contains the pattern.
             fn push_provider_search(
                 query: &mut QueryBuilder<'_, $db>,
-                viewer: &User,
+                scope: domain::Scope,
                 q: Option<&str>,
             ) {
                 query
                     .push(" FROM providers p WHERE (")
-                    .push_bind(viewer.is_admin())
+                    .push_bind(scope.is_all())
                     .push(" OR EXISTS (SELECT 1 FROM memberships m")
                     .push(" WHERE m.provider_id = p.id AND m.user_id = ")
-                    .push_bind(Id(viewer.id))
+                    .push_bind(scope.member_of().map(Id))
                     .push("))");
                 if let Some(q) = q {
                     query
@@ -77,15 +77,15 @@ macro_rules! stamp_directory_reads {
                 #[tracing::instrument(skip_all)]
                 async fn find_providers(
                     &self,
-                    viewer: &User,
+                    scope: domain::Scope,
                     q: Option<&str>,
                     limit: i64,
                 ) -> StoreResult<(Vec<ProviderSummary>, i64)> {
                     let mut count = QueryBuilder::new("SELECT count(*)");
-                    push_provider_search(&mut count, viewer, q);
+                    push_provider_search(&mut count, scope, q);
                     let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
                     let mut select = QueryBuilder::new("SELECT p.id, p.name, p.description");
-                    push_provider_search(&mut select, viewer, q);
+                    push_provider_search(&mut select, scope, q);
                     select
                         .push(" ORDER BY lower(p.name), p.id LIMIT ")
                         .push_bind(limit);
@@ -150,22 +150,22 @@ macro_rules! stamp_directory_reads {
                 #[tracing::instrument(skip_all)]
                 async fn list_providers(
                     &self,
-                    viewer: &User,
+                    scope: domain::Scope,
                     page: PageNumber,
                 ) -> StoreResult<(Vec<Provider>, i64)> {
                     const VISIBLE: &str = "FROM providers p WHERE $1 OR EXISTS
                         (SELECT 1 FROM memberships m
                          WHERE m.provider_id = p.id AND m.user_id = $2)";
                     let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {VISIBLE}"))
-                        .bind(viewer.is_admin())
-                        .bind(Id(viewer.id))
+                        .bind(scope.is_all())
+                        .bind(scope.member_of().map(Id))
                         .fetch_one(&self.pool)
                         .await?;
                     let found: Vec<ProviderRow> = sqlx::query_as(&format!(
                         "SELECT p.* {VISIBLE} ORDER BY lower(p.name), p.id LIMIT $3 OFFSET $4"
                     ))
-                    .bind(viewer.is_admin())
-                    .bind(Id(viewer.id))
+                    .bind(scope.is_all())
+                    .bind(scope.member_of().map(Id))
                     .bind(PAGE_SIZE)
                     .bind(page.offset())
                     .fetch_all(&self.pool)

@@ -6,6 +6,7 @@ use super::axe::check_page;
 use super::driver::Browser;
 use super::sign_in_by_link;
 use crate::helpers::TestApp;
+use domain::Viewer;
 use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::listing::Station;
 use domain::report::{KioskSession, ListingKind, Outcome, Selection};
@@ -31,7 +32,7 @@ async fn add_provider(app: &TestApp, name: &str) -> Provider {
         phone: Some("02 9999 0000".into()),
         address: Some("1 Harbour Street, Sydney".into()),
     };
-    providers::create(&app.state, &Actor::Cli, &input)
+    providers::create(&app.state, &Viewer::cli(), &input)
         .await
         .expect("create a provider")
 }
@@ -46,7 +47,7 @@ async fn add_user(app: &TestApp, first_name: &str, email: &str, providers: &[&Pr
         provider_ids: providers.iter().map(|p| p.id.to_string()).collect(),
         can_download_reports: false,
     };
-    users::create(&app.state, &Actor::Cli, &input)
+    users::create(&app.state, &Viewer::cli(), &input)
         .await
         .expect("create a user")
 }
@@ -257,7 +258,7 @@ async fn every_admin_page_passes_axe_at_desktop_and_phone_width() {
             name: Some(name.into()),
             colour: Some(colour.into()),
         };
-        categories::create(&app.state, &Actor::Cli, &input)
+        categories::create(&app.state, &Viewer::cli(), &input)
             .await
             .expect("create a category");
     }

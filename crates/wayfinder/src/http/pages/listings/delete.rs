@@ -3,7 +3,7 @@
 
 use super::{listing_and_provider, tab_of};
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Require, perm};
 use crate::error::AppError;
 use crate::http::pages::{Nav, PageError, done, render, render_status};
 use crate::service::listings;
@@ -27,13 +27,13 @@ struct DeletePage {
 
 pub(super) async fn confirm(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
+    let (listing, provider) = listing_and_provider(&state, &access.viewer, &id).await?;
     let booked = listings::upcoming_booked(&state, &listing).await?;
     Ok(render(&DeletePage {
-        nav: Nav::new(&current, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         tab: tab_of(listing.kind).0,
         problem: (booked > 0).then(|| listings::booked_conflict(booked).to_string()),
         provider,
@@ -44,12 +44,12 @@ pub(super) async fn confirm(
 
 pub(super) async fn delete(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
+    let (listing, provider) = listing_and_provider(&state, &access.viewer, &id).await?;
     let tab = tab_of(listing.kind).0;
-    match listings::delete(&state, &current.user, &current.actor(), listing.id).await {
+    match listings::delete(&state, &access.viewer, listing.id).await {
         Ok(_) => Ok(done(
             &format!("/providers/{}/listings/{tab}", provider.id),
             "listing-deleted",
@@ -57,7 +57,7 @@ pub(super) async fn delete(
         Err(error @ AppError::Conflict { .. }) => {
             let booked = listings::upcoming_booked(&state, &listing).await?;
             let page = DeletePage {
-                nav: Nav::new(&current, "/providers"),
+                nav: Nav::new(&access.current, "/providers"),
                 tab,
                 problem: Some(error.to_string()),
                 provider,
