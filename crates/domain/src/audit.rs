@@ -72,6 +72,9 @@ pub enum Action {
     StationCreated,
     StationLinkReplaced,
     StationRevoked,
+    ListingCreated,
+    ListingUpdated,
+    ListingDeleted,
     AccessDenied,
     AuditExported,
     ReportDownloaded,
@@ -105,6 +108,9 @@ impl Action {
             Action::StationCreated => "station.created",
             Action::StationLinkReplaced => "station.link_replaced",
             Action::StationRevoked => "station.revoked",
+            Action::ListingCreated => "listing.created",
+            Action::ListingUpdated => "listing.updated",
+            Action::ListingDeleted => "listing.deleted",
             Action::AccessDenied => "access.denied",
             Action::AuditExported => "audit.exported",
             Action::ReportDownloaded => "report.downloaded",
@@ -113,7 +119,7 @@ impl Action {
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -138,6 +144,9 @@ impl Action {
         Action::StationCreated,
         Action::StationLinkReplaced,
         Action::StationRevoked,
+        Action::ListingCreated,
+        Action::ListingUpdated,
+        Action::ListingDeleted,
         Action::AccessDenied,
         Action::AuditExported,
         Action::ReportDownloaded,

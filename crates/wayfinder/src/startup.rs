@@ -151,7 +151,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// (audited as the command line's), printed so that the demo's kiosk can be opened at once.
 async fn demo_station_link(state: &AppState) -> anyhow::Result<Option<String>> {
     let viewer = domain::Viewer::cli();
-    let (stations, _) = state.store.list_stations(domain::PageNumber::new(None)).await?;
+    let (stations, _) = state
+        .store
+        .list_stations(domain::PageNumber::new(None))
+        .await?;
     let Some(first) = stations.iter().find(|s| s.revoked_at.is_none()) else {
         return Ok(None);
     };

@@ -3,7 +3,8 @@
 //! User out of scope (another provider), and someone signed out.
 //!
 //! Placeholders: `{provider}` (in or out of scope, by caller), `{user}` (an account that is no
-//! member), `{member}` (the calling User), `{category}`, `{station}`, `{n}` (the row's number) and
+//! member), `{member}` (the calling User), `{category}`, `{station}`, `{listing}` (a booking listing of the
+//! caller's provider, one per caller), `{kind}` (`booking`), `{n}` (the row's number) and
 //! `{caller}` (the caller's number, for calls that must not look like repeats).
 
 use serde_json::{Value, json};
@@ -54,6 +55,16 @@ fn admin_api(success: u16) -> [u16; 4] {
 /// sign in (`303`).
 fn admin_page(success: u16) -> [u16; 4] {
     [success, 403, 403, 303]
+}
+
+/// Answers of a listing route, API: members manage their own providers' listings.
+fn listing_api(success: u16) -> [u16; 4] {
+    [success, success, 404, 401]
+}
+
+/// Answers of a listing page or form.
+fn listing_page(success: u16) -> [u16; 4] {
+    [success, success, 404, 303]
 }
 
 /// Answers of a page about one provider that a member may see but not change.
@@ -187,6 +198,31 @@ pub fn api_rows() -> Vec<Row> {
             Body::None,
             admin_api(204),
         ),
+        get(
+            "/api/v1/providers/{provider}/listings?kind=booking",
+            listing_api(200),
+        ),
+        row(
+            "POST",
+            "/api/v1/providers/{provider}/listings",
+            json(
+                json!({ "kind": "information", "name": "New {n}", "category_ids": ["{category}"] }),
+            ),
+            listing_api(201),
+        ),
+        get("/api/v1/listings/{listing}", listing_api(200)),
+        row(
+            "PATCH",
+            "/api/v1/listings/{listing}",
+            json(json!({ "name": "Renamed" })),
+            listing_api(200),
+        ),
+        row(
+            "DELETE",
+            "/api/v1/listings/{listing}",
+            Body::None,
+            listing_api(204),
+        ),
         get("/api/v1/audit", admin_api(200)),
         get("/api/v1/audit.csv", admin_api(200)),
         // A User without report access (the callers have none) may not download.
@@ -211,6 +247,7 @@ pub fn page_rows() -> Vec<Row> {
     ];
     const PROVIDER: &[(&str, &str)] = &[("name", "Fresh from a form")];
     const CATEGORY: &[(&str, &str)] = &[("name", "From a form {n}"), ("colour", "#abcdef")];
+    const LISTING: &[(&str, &str)] = &[("name", "Intake {n}"), ("category_ids", "{category}")];
     vec![
         get("/healthz", [200, 200, 200, 200]),
         get("/static/app.css", [200, 200, 200, 200]),
@@ -264,7 +301,21 @@ pub fn page_rows() -> Vec<Row> {
             &[],
             provider_manage_page(303),
         ),
-        get("/providers/{provider}/listings", [200, 200, 404, 303]),
+        get("/providers/{provider}/listings", listing_page(303)),
+        get("/providers/{provider}/listings/{kind}", listing_page(200)),
+        form(
+            "/providers/{provider}/listings/{kind}",
+            LISTING,
+            listing_page(303),
+        ),
+        get(
+            "/providers/{provider}/listings/{kind}/new",
+            listing_page(200),
+        ),
+        get("/listings/{listing}", listing_page(200)),
+        form("/listings/{listing}", LISTING, listing_page(303)),
+        get("/listings/{listing}/delete", listing_page(200)),
+        form("/listings/{listing}/delete", &[], listing_page(303)),
         form(
             "/providers/{provider}/fallback",
             &[("action", "set")],

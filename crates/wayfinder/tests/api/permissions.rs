@@ -19,6 +19,9 @@ struct World {
     member: String,
     category: String,
     station: String,
+    /// A listing per caller: the admin's and the member's in scope, one out of scope, and one
+    /// for the signed-out caller (so that one caller's delete leaves the next one's listing).
+    listings: [String; 4],
 }
 
 async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
@@ -48,13 +51,25 @@ async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
         )
         .await;
     assert_eq!(status, 201, "{station}");
+    let category = category["id"].as_str().unwrap().to_owned();
+    let mut listings = Vec::new();
+    for provider in [&provider_in, &provider_in, &provider_out, &provider_in] {
+        let body =
+            serde_json::json!({ "kind": "booking", "name": "Intake", "category_ids": [category] });
+        let (status, listing) = admin
+            .post(&format!("/api/v1/providers/{provider}/listings"), body)
+            .await;
+        assert_eq!(status, 201, "{listing}");
+        listings.push(listing["id"].as_str().unwrap().to_owned());
+    }
     World {
         provider_in,
         provider_out,
         user,
         member: member_id.to_owned(),
-        category: category["id"].as_str().unwrap().to_owned(),
         station: station["station"]["id"].as_str().unwrap().to_owned(),
+        category,
+        listings: listings.try_into().unwrap(),
     }
 }
 
@@ -69,6 +84,8 @@ struct Call<'a> {
 fn fill(text: &str, call: &Call) -> String {
     let (world, provider, n) = (call.world, call.provider, call.n);
     text.replace("{provider}", provider)
+        .replace("{listing}", &world.listings[call.caller])
+        .replace("{kind}", "booking")
         .replace("{caller}", &call.caller.to_string())
         .replace("{user}", &world.user)
         .replace("{member}", &world.member)

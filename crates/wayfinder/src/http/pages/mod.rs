@@ -3,6 +3,7 @@
 mod audit;
 mod categories;
 mod dashboard;
+mod listings;
 mod provider_picker;
 mod providers;
 mod reports;
@@ -31,6 +32,7 @@ pub fn routes() -> Routes {
         .merge(dashboard::routes())
         .merge(users::routes())
         .merge(providers::routes())
+        .merge(listings::routes())
         .merge(categories::routes())
         .merge(audit::routes())
         .merge(reports::routes())
@@ -243,6 +245,9 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "category-saved" => "The changes were saved.",
         "category-deleted" => "The category was deleted.",
         "station-revoked" => "The station was revoked. Its link no longer works.",
+        "listing-added" => "The listing was created.",
+        "listing-saved" => "The changes were saved.",
+        "listing-deleted" => "The listing was deleted.",
         _ => return None,
     })
 }

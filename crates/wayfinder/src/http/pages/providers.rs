@@ -1,5 +1,5 @@
-//! The Providers section's pages: the grid, Add Provider, and a provider's tabs (Profile,
-//! Members, Listings), with delete and the fallback setting for administrators.
+//! The Providers section's pages: the grid, Add Provider, and a provider's Profile and Members
+//! tabs (the listings tabs live in `listings`), with delete and the fallback setting.
 
 use super::{
     Nav, PageError, PageForm, Pager, about_input, done, field_error, notice_text, render,
@@ -19,7 +19,7 @@ use domain::{PageNumber, Permission, Provider, ProviderId, User, Viewer};
 use serde::Deserialize;
 
 pub fn routes() -> Routes {
-    use Permission::{ManageListings, ManageMembers, ManageProviders, SeeMembers, SeeProviders};
+    use Permission::{ManageMembers, ManageProviders, SeeMembers, SeeProviders};
     let see = Access::Needs(SeeProviders);
     let manage = Access::Needs(ManageProviders);
     Routes::new()
@@ -43,11 +43,6 @@ pub fn routes() -> Routes {
             "/providers/{id}/members/{user_id}/remove",
             Access::Needs(ManageMembers),
             remove_member,
-        )
-        .get(
-            "/providers/{id}/listings",
-            Access::Needs(ManageListings),
-            listings,
         )
         .post("/providers/{id}/fallback", manage, fallback)
         .get("/providers/{id}/delete", manage, confirm_delete)
@@ -326,25 +321,6 @@ async fn remove_member(
     let (provider_id, user_id) = (path_id(&id)?, path_id(&user_id)?);
     members::remove(&state, &access.viewer, provider_id, user_id).await?;
     Ok(done(&format!("/providers/{id}/members"), "member-removed"))
-}
-
-#[derive(Template)]
-#[template(path = "pages/providers/listings.html")]
-struct ListingsPage {
-    nav: Nav,
-    provider: Provider,
-}
-
-async fn listings(
-    State(state): State<AppState>,
-    access: Require<perm::ManageListings>,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let provider = visible(&state, &access.viewer, &id).await?;
-    Ok(render(&ListingsPage {
-        nav: Nav::new(&access.current, "/providers"),
-        provider,
-    }))
 }
 
 #[derive(Deserialize, Default)]

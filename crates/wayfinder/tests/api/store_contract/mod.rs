@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit_key;
+mod listings;
 mod mail_and_audit;
 mod reports;
 mod secrets;
