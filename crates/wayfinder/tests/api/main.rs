@@ -31,6 +31,7 @@ mod sign_in;
 mod slow_clients;
 mod smtp;
 mod stale_session;
+mod station_cli;
 mod station_link;
 mod station_pages;
 mod stations;
