@@ -5,6 +5,7 @@ mod axe;
 mod driver;
 mod journeys;
 mod listings;
+mod stations;
 
 use crate::helpers::{TestApp, secrets_in};
 use axe::check_page;
@@ -45,7 +46,14 @@ async fn a_person_signs_in_by_code_in_the_browser() {
     assert_eq!(browser.text("h1").await, "Welcome, Test");
     assert_eq!(
         browser.texts("nav.sidebar a").await,
-        ["Providers", "Categories", "Users", "Reports", "Audit"]
+        [
+            "Providers",
+            "Categories",
+            "Users",
+            "Reports",
+            "Stations",
+            "Audit"
+        ]
     );
     browser.close().await;
 }
