@@ -9,6 +9,7 @@ mod decode;
 mod migrations;
 mod postgres;
 mod records;
+pub mod slots;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -101,7 +102,7 @@ pub fn is_postgres_url(url: &str) -> bool {
 
 /// Reads, and the bookkeeping writes that are not audited themselves (counters, queue state).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: slots::Slots + Send + Sync + 'static {
     /// Starts a write transaction; its changes land only with [`Tx::commit`].
     async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
 

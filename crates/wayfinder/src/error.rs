@@ -144,6 +144,11 @@ impl From<StoreError> for AppError {
                 "categories_name_key" => {
                     AppError::conflict(Some("name"), "A category with this name already exists.")
                 }
+                // A start that another request took between the check and the insert.
+                "slots_listing_start_key" => AppError::conflict(
+                    Some("starts_at"),
+                    "This listing already has a slot at one of these times. No slots were created.",
+                ),
                 "users_email_immutable" => {
                     AppError::field("email", "The email address cannot be changed.")
                 }

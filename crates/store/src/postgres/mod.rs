@@ -8,6 +8,7 @@ mod directory;
 mod queue;
 mod rows;
 mod sessions;
+mod slots;
 mod tx;
 mod tx_directory;
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Embedded = &[
         "mail delivery",
         include_str!("migrations/0004_mail_delivery.sql"),
     ),
+    (5, "slots", include_str!("migrations/0005_slots.sql")),
 ];
 
 /// Connections each instance keeps at most; the server's `max_connections` must cover all

@@ -5,6 +5,7 @@
 
 mod directory;
 mod sessions;
+mod slots;
 mod tx;
 mod tx_directory;
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Embedded = &[
         "mail delivery",
         include_str!("migrations/0004_mail_delivery.sql"),
     ),
+    (5, "slots", include_str!("migrations/0005_slots.sql")),
 ];
 
 pub(crate) struct SqliteStore {
@@ -101,6 +103,7 @@ pub(crate) fn constraint_name(message: &str) -> Option<String> {
         ("memberships.", "memberships_pkey"),
         ("providers.is_fallback", "providers_one_fallback"),
         ("sign_in_secrets.token_hash", "sign_in_secrets_token_key"),
+        ("slots.listing_id, slots.starts_at", "slots_listing_start_key"),
     ];
     if let Some(columns) = message.strip_prefix("UNIQUE constraint failed: ") {
         if let Some((_, name)) = BY_COLUMNS.iter().find(|(c, _)| columns.starts_with(c)) {

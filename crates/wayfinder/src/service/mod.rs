@@ -8,8 +8,11 @@ pub mod providers;
 pub mod rate_limit;
 pub mod reports;
 pub mod setup;
+pub mod slot_input;
+pub mod slots;
 pub mod sign_in;
 pub mod users;
+pub mod zone;
 
 use crate::error::{AppError, Result};
 use std::net::IpAddr;

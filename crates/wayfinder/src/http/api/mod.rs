@@ -6,6 +6,7 @@ mod categories;
 mod openapi;
 mod providers;
 pub mod reports;
+mod slots;
 pub mod users;
 pub mod views;
 
@@ -30,6 +31,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(categories::router())
         .merge(audit::router())
         .merge(reports::router())
+        .merge(slots::router())
         .merge(openapi::router());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", api)
 }

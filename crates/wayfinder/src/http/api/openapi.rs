@@ -33,6 +33,7 @@ const ERROR_SCHEMA: &str = "Error";
         (name = "categories", description = "Categories of listings (administrators only)."),
         (name = "audit", description = "The audit log (administrators only)."),
         (name = "reports", description = "Session reports."),
+        (name = "slots", description = "Appointment slots of booking listings."),
         (name = "meta", description = "This document."),
     )
 )]
