@@ -173,7 +173,8 @@ pub(crate) mod sql {
 
     pub(crate) fn slot_entry() -> String {
         format!(
-            "SELECT s.id, s.listing_id, s.starts_at, s.duration_minutes, {STATUS} AS status,
+            "SELECT s.id, s.listing_id, s.starts_at,
+               CAST(s.duration_minutes AS BIGINT) AS duration_minutes, {STATUS} AS status,
                k.client_name_sealed
              FROM slots s LEFT JOIN kiosk_sessions k ON k.id = s.booked_by_session
              WHERE s.id = $2"
@@ -183,7 +184,8 @@ pub(crate) mod sql {
     /// `$1` now, `$2` listing, `$3` from, `$4` until (or null), `$5` limit, `$6` offset.
     pub(crate) fn list_slots() -> String {
         format!(
-            "SELECT s.id, s.listing_id, s.starts_at, s.duration_minutes, {STATUS} AS status,
+            "SELECT s.id, s.listing_id, s.starts_at,
+               CAST(s.duration_minutes AS BIGINT) AS duration_minutes, {STATUS} AS status,
                k.client_name_sealed
              FROM slots s LEFT JOIN kiosk_sessions k ON k.id = s.booked_by_session
              WHERE s.listing_id = $2 AND s.starts_at >= $3 AND ($4 IS NULL OR s.starts_at < $4)
@@ -201,7 +203,8 @@ pub(crate) mod sql {
     pub(crate) const DELETE_SLOT: &str = "DELETE FROM slots WHERE id = $1";
 
     pub(crate) const DAY_SHEET: &str =
-        "SELECT s.id, s.listing_id, l.name, s.starts_at, s.duration_minutes, k.client_name_sealed
+        "SELECT s.id, s.listing_id, l.name, s.starts_at,
+           CAST(s.duration_minutes AS BIGINT), k.client_name_sealed
          FROM slots s JOIN listings l ON l.id = s.listing_id
            LEFT JOIN kiosk_sessions k ON k.id = s.booked_by_session
          WHERE l.provider_id = $1 AND s.booked_by_session IS NOT NULL

@@ -23,6 +23,8 @@ mod security;
 mod sessions;
 mod setup;
 mod sign_in;
+mod slot_fixtures;
+mod slots;
 mod slow_clients;
 mod smtp;
 mod stale_session;
