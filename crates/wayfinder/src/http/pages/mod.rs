@@ -3,11 +3,13 @@
 mod audit;
 mod categories;
 mod dashboard;
+mod day_sheet;
 mod provider_picker;
 mod providers;
 mod reports;
 mod setup;
 mod sign_in;
+mod slots;
 mod users;
 
 use crate::AppState;
@@ -31,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .merge(categories::router())
         .merge(audit::router())
         .merge(reports::router())
+        .merge(slots::router())
+        .merge(day_sheet::router())
 }
 
 /// An error shown to a person as a page.
@@ -234,6 +238,9 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "category-added" => "The category was added.",
         "category-saved" => "The changes were saved.",
         "category-deleted" => "The category was deleted.",
+        "slots-added" => "The slots were created.",
+        "slot-removed" => "The slot was removed.",
+        "booking-cancelled" => "The booking was cancelled and its slot removed.",
         _ => return None,
     })
 }
