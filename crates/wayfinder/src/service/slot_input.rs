@@ -3,7 +3,7 @@
 
 use super::zone;
 use crate::error::{AppError, FieldErrors, Result};
-use domain::slot_series::{SlotRequest, parse_time};
+use domain::slot_series::{DURATION_MINUTES, SlotRequest, parse_time};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
@@ -127,6 +127,13 @@ impl AddSlotsForm {
             errors.insert("start_time", "Enter the start time as HH:MM, like 09:00.".into());
         }
         let duration = whole_number(&self.duration_minutes, "duration_minutes", &mut errors);
+        // Checked here too, so that it is reported together with the form's own problems.
+        if duration.is_some_and(|d| !DURATION_MINUTES.contains(&d)) {
+            errors.insert(
+                "duration_minutes",
+                "Enter a duration from 5 to 480 minutes.".into(),
+            );
+        }
         let count = if self.count.trim().is_empty() {
             Some(1)
         } else {

@@ -24,6 +24,7 @@ mod sessions;
 mod setup;
 mod sign_in;
 mod slot_fixtures;
+mod slot_pages;
 mod slots;
 mod slow_clients;
 mod smtp;
