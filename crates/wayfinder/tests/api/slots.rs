@@ -268,3 +268,38 @@ async fn the_database_refuses_a_second_slot_at_a_start_and_a_second_client_for_a
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn the_free_slot_summary_gives_the_next_free_start_and_the_free_count_this_week() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let empty = listing(&app, &s.provider, ListingKind::Booking, "No times yet").await;
+    // The clock says Monday 2 March 2026, 09:00 UTC; the week ends at Monday 9 March, 00:00.
+    let mut ids = Vec::new();
+    for start in [
+        "2026-03-02T08:00:00Z",
+        "2026-03-03T09:00:00Z",
+        "2026-03-03T10:00:00Z",
+        "2026-03-04T09:00:00Z",
+        "2026-03-08T23:30:00Z",
+        "2026-03-09T00:00:00Z",
+    ] {
+        let body = json!({ "starts_at": start, "duration_minutes": 30 });
+        ids.extend(add_slots(&s.member, &s.listing, body).await);
+    }
+    book(&app, &ids[1], "Booked Client").await;
+    hold(&app, &ids[2]).await;
+    let listings: Vec<uuid::Uuid> = [&s.listing, &empty]
+        .iter()
+        .map(|id| id.parse().unwrap())
+        .collect();
+
+    let summary = wayfinder::service::slots::free_summary(&app.state, &listings)
+        .await
+        .unwrap();
+
+    let mine = &summary[&listings[0]];
+    assert_eq!(mine.next_free, Some(time::macros::datetime!(2026-03-04 09:00 UTC)));
+    assert_eq!(mine.free_this_week, 2, "past, booked, held and next week's are not counted");
+    assert!(!summary.contains_key(&listings[1]), "no free slot, no entry");
+}
