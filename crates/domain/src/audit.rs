@@ -61,6 +61,9 @@ pub enum Action {
     CategoryCreated,
     CategoryUpdated,
     CategoryDeleted,
+    ListingCreated,
+    ListingUpdated,
+    ListingDeleted,
     AccessDenied,
     AuditExported,
     ReportDownloaded,
@@ -94,6 +97,9 @@ impl Action {
             Action::CategoryCreated => "category.created",
             Action::CategoryUpdated => "category.updated",
             Action::CategoryDeleted => "category.deleted",
+            Action::ListingCreated => "listing.created",
+            Action::ListingUpdated => "listing.updated",
+            Action::ListingDeleted => "listing.deleted",
             Action::AccessDenied => "access.denied",
             Action::AuditExported => "audit.exported",
             Action::ReportDownloaded => "report.downloaded",
@@ -105,7 +111,7 @@ impl Action {
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -127,6 +133,9 @@ impl Action {
         Action::CategoryCreated,
         Action::CategoryUpdated,
         Action::CategoryDeleted,
+        Action::ListingCreated,
+        Action::ListingUpdated,
+        Action::ListingDeleted,
         Action::AccessDenied,
         Action::AuditExported,
         Action::ReportDownloaded,

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod audit_chain;
 mod decode;
+pub mod listings;
 mod migrations;
 mod postgres;
 mod records;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
 pub use audit_chain::{AuditKey, StoredAuditEvent};
+pub use listings::{Listings, ListingsTx};
 pub use records::*;
 
 /// What can go wrong in storage, in terms the application can act on.
@@ -102,7 +104,7 @@ pub fn is_postgres_url(url: &str) -> bool {
 
 /// Reads, and the bookkeeping writes that are not audited themselves (counters, queue state).
 #[async_trait]
-pub trait Store: slots::Slots + Send + Sync + 'static {
+pub trait Store: Listings + slots::Slots + Send + Sync + 'static {
     /// Starts a write transaction; its changes land only with [`Tx::commit`].
     async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
 
@@ -244,7 +246,7 @@ pub trait Store: slots::Slots + Send + Sync + 'static {
 
 /// One write transaction. Dropping it without `commit` rolls everything back.
 #[async_trait]
-pub trait Tx: Send {
+pub trait Tx: ListingsTx + Send {
     async fn insert_user(&mut self, user: &User) -> StoreResult<()>;
     async fn mark_signed_in(&mut self, user_id: UserId, now: OffsetDateTime) -> StoreResult<()>;
     /// The user as this transaction sees it (locked against concurrent change where the

@@ -4,7 +4,7 @@
 use crate::AppState;
 use anyhow::{Context, bail};
 use domain::audit::{Action, Actor, NewAuditEvent};
-use domain::listing::{Listing, Slot, Station};
+use domain::listing::{GenderFilter, IndigenousFilter, Listing, Slot, Station};
 use domain::report::{KioskSession, ListingKind, Outcome, Selection};
 use domain::{Category, CategoryId, EmailAddress, Provider, ProviderId, Role, User, UserId};
 use rand::rngs::StdRng;
@@ -251,9 +251,12 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
         {
             let category = &categories[(i + j) % categories.len()];
             let (gender, indigenous) = match i {
-                4 => ("any", "aboriginal_or_torres_strait_islander"),
-                5 => ("female", "any"),
-                _ => ("any", "any"),
+                4 => (
+                    GenderFilter::Any,
+                    IndigenousFilter::AboriginalOrTorresStraitIslander,
+                ),
+                5 => (GenderFilter::Female, IndigenousFilter::Any),
+                _ => (GenderFilter::Any, IndigenousFilter::Any),
             };
             listings.push(Listing {
                 id: Uuid::new_v4(),
@@ -265,10 +268,10 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
                 },
                 description: format!("{} — {}", provider.name, category.name.to_lowercase()),
                 eligibility_notes: String::new(),
-                gender: gender.into(),
+                gender,
                 min_age: (i == 10).then_some(16),
                 max_age: (i == 10).then_some(25),
-                indigenous: indigenous.into(),
+                indigenous,
                 category_ids: vec![category.id],
                 created_at: now,
             });

@@ -5,6 +5,7 @@
 //! in its transaction (the audit head row, an advisory lock per rate-limit bucket).
 
 mod directory;
+mod listings;
 mod queue;
 mod rows;
 mod sessions;

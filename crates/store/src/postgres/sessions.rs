@@ -27,10 +27,10 @@ pub(super) async fn insert_listing(conn: &mut PgConnection, l: &Listing) -> Stor
     .bind(&l.name)
     .bind(&l.description)
     .bind(&l.eligibility_notes)
-    .bind(&l.gender)
+    .bind(l.gender.as_str())
     .bind(l.min_age)
     .bind(l.max_age)
-    .bind(&l.indigenous)
+    .bind(l.indigenous.as_str())
     .bind(l.created_at)
     .execute(&mut *conn)
     .await?;

@@ -4,6 +4,7 @@
 //! chain head, rate limits) is atomic against every other writer, in this process or another.
 
 mod directory;
+mod listings;
 mod sessions;
 mod slots;
 mod tx;

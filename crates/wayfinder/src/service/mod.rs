@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod categories;
+pub mod listings;
 pub mod providers;
 pub mod rate_limit;
 pub mod reports;

@@ -4,6 +4,7 @@
 mod axe;
 mod driver;
 mod journeys;
+mod listings;
 
 use crate::helpers::{TestApp, secrets_in};
 use axe::check_page;

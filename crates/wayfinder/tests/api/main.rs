@@ -8,6 +8,8 @@ mod dashboard;
 mod external;
 mod fake_smtp;
 mod helpers;
+mod listing_pages;
+mod listings;
 mod mail_crash;
 mod mail_delivery;
 mod member_scope;

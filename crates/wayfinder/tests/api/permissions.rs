@@ -5,7 +5,6 @@ use crate::client::Api;
 use crate::helpers::TestApp;
 use crate::slot_fixtures;
 use domain::Role;
-use domain::report::ListingKind;
 use serde_json::{Value, json};
 
 /// Fresh objects for one row, so that an admin's delete does not disturb the next row.
@@ -15,19 +14,11 @@ struct World {
     user: String,
     member: String,
     category: String,
-    listing_in: String,
-    listing_out: String,
-    /// A free slot of each listing per caller (a delete by one leaves the next its own).
-    slots_in: Vec<String>,
-    slot_out: String,
-}
-
-/// A booking listing of the provider with a free slot for each of the four callers.
-async fn listing_with_slots(admin: &Api<'_>, provider: &str) -> (String, Vec<String>) {
-    let listing = slot_fixtures::listing(admin.app, provider, ListingKind::Booking, "Visits").await;
-    let body = json!({ "starts_at": "2026-03-20T09:00:00Z", "duration_minutes": 30, "count": 4 });
-    let slots = slot_fixtures::add_slots(admin, &listing, body).await;
-    (listing, slots)
+    /// A listing per caller: the admin's and the member's in scope, one out of scope, and one
+    /// for the signed-out caller (so that one caller's delete leaves the next one's listing).
+    listings: [String; 4],
+    /// A free slot of each of those listings.
+    slots: [String; 4],
 }
 
 async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
@@ -50,18 +41,29 @@ async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
         )
         .await;
     assert_eq!(status, 201);
-    let (listing_in, slots_in) = listing_with_slots(admin, &provider_in).await;
-    let (listing_out, slots_out) = listing_with_slots(admin, &provider_out).await;
+    let category = category["id"].as_str().unwrap().to_owned();
+    let mut listings = Vec::new();
+    for provider in [&provider_in, &provider_in, &provider_out, &provider_in] {
+        let body = json!({ "kind": "booking", "name": "Intake", "category_ids": [category] });
+        let (status, listing) = admin
+            .post(&format!("/api/v1/providers/{provider}/listings"), body)
+            .await;
+        assert_eq!(status, 201, "{listing}");
+        listings.push(listing["id"].as_str().unwrap().to_owned());
+    }
+    let mut slots = Vec::new();
+    for listing in &listings {
+        let body = json!({ "starts_at": "2026-03-20T09:00:00Z", "duration_minutes": 30 });
+        slots.extend(slot_fixtures::add_slots(admin, listing, body).await);
+    }
     World {
         provider_in,
         provider_out,
         user,
         member: member_id.to_owned(),
-        category: category["id"].as_str().unwrap().to_owned(),
-        listing_in,
-        listing_out,
-        slots_in,
-        slot_out: slots_out[0].clone(),
+        category,
+        slots: slots.try_into().unwrap(),
+        listings: listings.try_into().unwrap(),
     }
 }
 
@@ -182,6 +184,38 @@ fn rows() -> Vec<Row> {
         ),
         row(
             "GET",
+            "/api/v1/providers/{provider}/listings?kind=booking",
+            None,
+            [200, 200, 404, 401],
+        ),
+        row(
+            "POST",
+            "/api/v1/providers/{provider}/listings",
+            Some(
+                json!({ "kind": "information", "name": "New {n}", "category_ids": ["{category}"] }),
+            ),
+            [201, 201, 404, 401],
+        ),
+        row(
+            "GET",
+            "/api/v1/listings/{listing}",
+            None,
+            [200, 200, 404, 401],
+        ),
+        row(
+            "PATCH",
+            "/api/v1/listings/{listing}",
+            Some(json!({ "name": "Renamed" })),
+            [200, 200, 404, 401],
+        ),
+        row(
+            "DELETE",
+            "/api/v1/listings/{listing}",
+            None,
+            [204, 204, 404, 401],
+        ),
+        row(
+            "GET",
             "/api/v1/listings/{listing}/slots",
             None,
             [200, 200, 404, 401],
@@ -189,7 +223,7 @@ fn rows() -> Vec<Row> {
         row(
             "POST",
             "/api/v1/listings/{listing}/slots",
-            Some(json!({ "starts_at": "2026-03-21T09:0{caller}:00Z", "duration_minutes": 30 })),
+            Some(json!({ "starts_at": "2026-03-21T09:00:00Z", "duration_minutes": 30 })),
             [201, 201, 404, 401],
         ),
         row("DELETE", "/api/v1/slots/{slot}", None, [204, 204, 404, 401]),
@@ -198,16 +232,13 @@ fn rows() -> Vec<Row> {
     ]
 }
 
-fn fill(text: &str, world: &World, caller: usize, n: usize) -> String {
-    let (provider, listing, slot) = if caller == 2 {
-        (&world.provider_out, &world.listing_out, &world.slot_out)
-    } else {
-        (&world.provider_in, &world.listing_in, &world.slots_in[caller])
-    };
+/// The provider, listing and slot a caller's row is about.
+type Here<'a> = (&'a str, &'a str, &'a str);
+
+fn fill(text: &str, world: &World, (provider, listing, slot): Here, n: usize) -> String {
     text.replace("{provider}", provider)
-        .replace("{listing}", listing)
         .replace("{slot}", slot)
-        .replace("{caller}", &caller.to_string())
+        .replace("{listing}", listing)
         .replace("{user}", &world.user)
         .replace("{member}", &world.member)
         .replace("{category}", &world.category)
@@ -231,12 +262,17 @@ async fn every_route_answers_each_role_as_spec_section_2_says() {
         ];
         // Refused callers first: the admin's call may delete what the row uses.
         for index in [3, 2, 1, 0] {
-            let (caller, _) = callers[index];
-            let path = fill(row.path, &world, index, n);
+            let (caller, provider) = callers[index];
+            let here = (
+                provider,
+                world.listings[index].as_str(),
+                world.slots[index].as_str(),
+            );
+            let path = fill(row.path, &world, here, n);
             let body = row
                 .body
                 .as_ref()
-                .map(|b| serde_json::from_str(&fill(&b.to_string(), &world, index, n)).unwrap());
+                .map(|b| serde_json::from_str(&fill(&b.to_string(), &world, here, n)).unwrap());
             let (status, answer) = caller.send(row.method, &path, body).await;
             assert_eq!(
                 status, row.expect[index],

@@ -21,10 +21,10 @@ pub async fn listing(app: &TestApp, provider: &str, kind: ListingKind, name: &st
         name: name.into(),
         description: String::new(),
         eligibility_notes: String::new(),
-        gender: "any".into(),
+        gender: domain::listing::GenderFilter::Any,
         min_age: None,
         max_age: None,
-        indigenous: "any".into(),
+        indigenous: domain::listing::IndigenousFilter::Any,
         category_ids: Vec::new(),
         created_at: app.clock_now(),
     };

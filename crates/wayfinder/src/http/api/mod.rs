@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod categories;
+mod listings;
 mod openapi;
 mod providers;
 pub mod reports;
@@ -29,6 +30,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(providers::router())
         .merge(categories::router())
+        .merge(listings::router())
         .merge(audit::router())
         .merge(reports::router())
         .merge(slots::router())

@@ -31,6 +31,8 @@ const ERROR_SCHEMA: &str = "Error";
         (name = "users", description = "Accounts (administrators only)."),
         (name = "providers", description = "Service providers and their members."),
         (name = "categories", description = "Categories of listings (administrators only)."),
+        (name = "listings", description = "A provider's listings (administrators and the \
+            provider's members)."),
         (name = "audit", description = "The audit log (administrators only)."),
         (name = "reports", description = "Session reports."),
         (name = "slots", description = "Appointment slots of booking listings."),

@@ -4,6 +4,7 @@ mod audit;
 mod categories;
 mod dashboard;
 mod day_sheet;
+mod listings;
 mod provider_picker;
 mod providers;
 mod reports;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(users::router())
         .merge(providers::router())
+        .merge(listings::router())
         .merge(categories::router())
         .merge(audit::router())
         .merge(reports::router())
@@ -241,6 +243,9 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "slots-added" => "The slots were created.",
         "slot-removed" => "The slot was removed.",
         "booking-cancelled" => "The booking was cancelled and its slot removed.",
+        "listing-added" => "The listing was created.",
+        "listing-saved" => "The changes were saved.",
+        "listing-deleted" => "The listing was deleted.",
         _ => return None,
     })
 }

@@ -1,5 +1,5 @@
-//! The Providers section's pages: the grid, Add Provider, and a provider's tabs (Profile,
-//! Members, Listings), with delete and the fallback setting for administrators.
+//! The Providers section's pages: the grid, Add Provider, and a provider's Profile and Members
+//! tabs (the listings tabs live in `listings`), with delete and the fallback setting.
 
 use super::{
     Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, render_status,
@@ -27,7 +27,6 @@ pub fn router() -> Router<AppState> {
             "/providers/{id}/members/{user_id}/remove",
             post(remove_member),
         )
-        .route("/providers/{id}/listings", get(listings))
         .route("/providers/{id}/fallback", post(fallback))
         .route("/providers/{id}/delete", get(confirm_delete).post(delete))
 }
@@ -318,25 +317,6 @@ async fn remove_member(
 ) -> Result<Response, PageError> {
     providers::remove_member(&state, &current.user, path_id(&id)?, path_id(&user_id)?).await?;
     Ok(done(&format!("/providers/{id}/members"), "member-removed"))
-}
-
-#[derive(Template)]
-#[template(path = "pages/providers/listings.html")]
-struct ListingsPage {
-    nav: Nav,
-    provider: Provider,
-}
-
-async fn listings(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let provider = visible(&state, &current.user, &id).await?;
-    Ok(render(&ListingsPage {
-        nav: Nav::new(&current, "/providers"),
-        provider,
-    }))
 }
 
 #[derive(Deserialize, Default)]

@@ -41,10 +41,10 @@ fn listing(provider: &Provider, kind: ListingKind, name: &str, category: &Catego
         name: name.into(),
         description: String::new(),
         eligibility_notes: String::new(),
-        gender: "any".into(),
+        gender: domain::listing::GenderFilter::Any,
         min_age: Some(18),
         max_age: None,
-        indigenous: "any".into(),
+        indigenous: domain::listing::IndigenousFilter::Any,
         category_ids: vec![category.id],
         created_at: start_time(),
     }

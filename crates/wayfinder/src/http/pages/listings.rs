@@ -1,0 +1,417 @@
+//! A provider's Information Listings and Booking Listings tabs, the New Listing and edit form,
+//! and delete behind a confirmation (SPEC §8.1). Administrators and the provider's members only.
+
+use super::{
+    Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, render_status,
+};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::http::api::{ApiQuery, path_id};
+use crate::service::listings::{self, ListingPatch};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use domain::listing::{GenderFilter, IndigenousFilter, Listing, RawListing};
+use domain::report::ListingKind;
+use domain::{Category, PageNumber, Provider};
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/providers/{id}/listings", get(first_tab))
+        .route("/providers/{id}/listings/{kind}", get(tab).post(create))
+        .route("/providers/{id}/listings/{kind}/new", get(new_form))
+        .route("/listings/{id}", get(edit_form).post(update))
+        .route("/listings/{id}/delete", get(confirm_delete).post(delete))
+}
+
+/// `information` or `booking` from the path; anything else names no page.
+fn kind_of(text: &str) -> Result<ListingKind, PageError> {
+    ListingKind::parse(text).ok_or(PageError(AppError::NotFound))
+}
+
+/// The tab of a kind: its path segment and title.
+fn tab_of(kind: ListingKind) -> (&'static str, &'static str) {
+    match kind {
+        ListingKind::Information => ("information", "Information Listings"),
+        ListingKind::Booking => ("booking", "Booking Listings"),
+    }
+}
+
+async fn first_tab(Path(id): Path<String>) -> Response {
+    Redirect::to(&format!("/providers/{id}/listings/information")).into_response()
+}
+
+/// A category as a chip: its name next to a swatch of its colour.
+pub struct Chip {
+    pub name: String,
+    pub colour: String,
+}
+
+/// One listing on a tab.
+pub struct Row {
+    pub listing: Listing,
+    pub chips: Vec<Chip>,
+    pub filters: Vec<String>,
+    /// Booking listings: the next free slot and how many are free this week, in words.
+    pub free_slots: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/listings/index.html")]
+struct TabPage {
+    nav: Nav,
+    notice: Option<&'static str>,
+    provider: Provider,
+    tab: &'static str,
+    title: &'static str,
+    rows: Vec<Row>,
+    pager: Pager,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TabQuery {
+    page: Option<i64>,
+    notice: Option<String>,
+}
+
+/// HOOK for the slots area: the Booking Listings tab shows, per listing, the next free slot and
+/// how many are free this week, from the slots store's `free_slot_summary(listing ids, now,
+/// week end)`. Until that read exists this shows nothing.
+async fn free_slots(
+    _state: &AppState,
+    _listings: &[Uuid],
+) -> Result<HashMap<Uuid, String>, AppError> {
+    Ok(HashMap::new())
+}
+
+fn chips(listing: &Listing, categories: &HashMap<domain::CategoryId, &Category>) -> Vec<Chip> {
+    let mut chips: Vec<Chip> = listing
+        .category_ids
+        .iter()
+        .filter_map(|id| categories.get(id))
+        .map(|c| Chip {
+            name: c.name.clone(),
+            colour: c.colour.clone(),
+        })
+        .collect();
+    chips.sort_by_key(|c| c.name.to_lowercase());
+    chips
+}
+
+async fn tab(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((id, kind)): Path<(String, String)>,
+    ApiQuery(query): ApiQuery<TabQuery>,
+) -> Result<Response, PageError> {
+    let kind = kind_of(&kind)?;
+    let provider = listings::provider_in_scope(&state, &current.user, path_id(&id)?).await?;
+    let page = PageNumber::new(query.page);
+    let (found, total) =
+        listings::list(&state, &current.user, provider.id, Some(kind), page).await?;
+    let all = listings::categories(&state).await?;
+    let by_id: HashMap<_, _> = all.iter().map(|c| (c.id, c)).collect();
+    let ids: Vec<Uuid> = found.iter().map(|l| l.id).collect();
+    let mut free = free_slots(&state, &ids).await?;
+    let rows = found
+        .into_iter()
+        .map(|listing| Row {
+            chips: chips(&listing, &by_id),
+            filters: listing.filter_words(),
+            free_slots: free.remove(&listing.id),
+            listing,
+        })
+        .collect();
+    let (tab, title) = tab_of(kind);
+    let path = format!("/providers/{}/listings/{tab}", provider.id);
+    Ok(render(&TabPage {
+        nav: Nav::new(&current, "/providers"),
+        notice: notice_text(query.notice.as_deref()),
+        tab,
+        title,
+        rows,
+        pager: Pager::new(&path, "", page.get(), total),
+        provider,
+    }))
+}
+
+/// The form as typed: everything text, so that it comes back exactly as it was sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListingForm {
+    name: String,
+    description: String,
+    eligibility_notes: String,
+    category_ids: Vec<String>,
+    gender: String,
+    min_age: String,
+    max_age: String,
+    indigenous: String,
+}
+
+impl ListingForm {
+    fn of(raw: RawListing) -> Self {
+        Self {
+            name: raw.name,
+            description: raw.description,
+            eligibility_notes: raw.eligibility_notes,
+            category_ids: raw.category_ids,
+            gender: raw.gender,
+            min_age: raw.min_age,
+            max_age: raw.max_age,
+            indigenous: raw.indigenous,
+        }
+    }
+
+    fn patch(&self, kind: Option<ListingKind>) -> ListingPatch {
+        ListingPatch {
+            kind: kind.map(|k| k.as_str().to_owned()),
+            name: Some(self.name.clone()),
+            description: Some(self.description.clone()),
+            eligibility_notes: Some(self.eligibility_notes.clone()),
+            category_ids: Some(self.category_ids.clone()),
+            gender: Some(self.gender.clone()),
+            min_age: Some(self.min_age.clone()),
+            max_age: Some(self.max_age.clone()),
+            indigenous: Some(self.indigenous.clone()),
+        }
+    }
+}
+
+/// New Listing (when `listing_id` is `None`) or edit.
+#[derive(Template)]
+#[template(path = "pages/listings/form.html")]
+struct FormPage {
+    nav: Nav,
+    provider: Provider,
+    kind: ListingKind,
+    tab: &'static str,
+    listing_id: Option<Uuid>,
+    form: ListingForm,
+    categories: Vec<Category>,
+    genders: [GenderFilter; 3],
+    indigenous_choices: [IndigenousFilter; 3],
+    error: Option<AppError>,
+}
+
+impl FormPage {
+    fn error_for(&self, field: &str) -> Option<String> {
+        field_error(self.error.as_ref(), field)
+    }
+
+    fn has_field_errors(&self) -> bool {
+        self.error
+            .as_ref()
+            .and_then(AppError::fields)
+            .is_some_and(|f| !f.is_empty())
+    }
+
+    fn chosen(&self, category: &Category) -> bool {
+        self.form.category_ids.contains(&category.id.to_string())
+    }
+
+    /// The filter's radio is checked: the typed value, or "any" when blank.
+    fn is(&self, typed: &str, value: &str) -> bool {
+        typed == value || (typed.is_empty() && value == "any")
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    current: &CurrentUser,
+    provider: Provider,
+    kind: ListingKind,
+    listing_id: Option<Uuid>,
+    form: ListingForm,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let status = error.as_ref().map(AppError::status);
+    let page = FormPage {
+        nav: Nav::new(current, "/providers"),
+        provider,
+        kind,
+        tab: tab_of(kind).0,
+        listing_id,
+        form,
+        categories: listings::categories(state).await?,
+        genders: GenderFilter::ALL,
+        indigenous_choices: IndigenousFilter::ALL,
+        error,
+    };
+    Ok(match status {
+        Some(status) => render_status(status, &page),
+        None => render(&page),
+    })
+}
+
+/// A refused form comes back with what was typed and the messages; anything else is a page.
+async fn retry(
+    state: &AppState,
+    current: &CurrentUser,
+    (provider, kind, listing_id): (Provider, ListingKind, Option<Uuid>),
+    form: ListingForm,
+    error: AppError,
+) -> Result<Response, PageError> {
+    match error {
+        AppError::Validation(_) | AppError::Conflict { .. } => {
+            form_page(
+                state,
+                current,
+                provider,
+                kind,
+                listing_id,
+                form,
+                Some(error),
+            )
+            .await
+        }
+        other => Err(other.into()),
+    }
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((id, kind)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let kind = kind_of(&kind)?;
+    let provider = listings::provider_in_scope(&state, &current.user, path_id(&id)?).await?;
+    let form = ListingForm::of(RawListing::default());
+    form_page(&state, &current, provider, kind, None, form, None).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((id, kind)): Path<(String, String)>,
+    PageForm(form): PageForm<ListingForm>,
+) -> Result<Response, PageError> {
+    let kind = kind_of(&kind)?;
+    let provider = listings::provider_in_scope(&state, &current.user, path_id(&id)?).await?;
+    let patch = form.patch(Some(kind));
+    match listings::create(&state, &current.user, &current.actor(), provider.id, &patch).await {
+        Ok(_) => Ok(done(
+            &format!("/providers/{}/listings/{}", provider.id, tab_of(kind).0),
+            "listing-added",
+        )),
+        Err(error) => retry(&state, &current, (provider, kind, None), form, error).await,
+    }
+}
+
+/// The listing and its provider, if the viewer may manage them.
+async fn listing_and_provider(
+    state: &AppState,
+    current: &CurrentUser,
+    id: &str,
+) -> Result<(Listing, Provider), PageError> {
+    let listing = listings::get(state, &current.user, path_id(id)?).await?;
+    let provider = listings::provider_in_scope(state, &current.user, listing.provider_id).await?;
+    Ok((listing, provider))
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
+    let form = ListingForm::of(listings::raw_of(&listing));
+    form_page(
+        &state,
+        &current,
+        provider,
+        listing.kind,
+        Some(listing.id),
+        form,
+        None,
+    )
+    .await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ListingForm>,
+) -> Result<Response, PageError> {
+    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
+    let patch = form.patch(None);
+    match listings::update(&state, &current.user, &current.actor(), listing.id, &patch).await {
+        Ok(_) => Ok(done(
+            &format!(
+                "/providers/{}/listings/{}",
+                provider.id,
+                tab_of(listing.kind).0
+            ),
+            "listing-saved",
+        )),
+        Err(error) => {
+            let here = (provider, listing.kind, Some(listing.id));
+            retry(&state, &current, here, form, error).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/listings/delete.html")]
+struct DeletePage {
+    nav: Nav,
+    provider: Provider,
+    listing: Listing,
+    tab: &'static str,
+    /// Upcoming booked appointments, which must be cancelled first.
+    booked: i64,
+    problem: Option<String>,
+}
+
+async fn confirm_delete(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
+    let booked = listings::upcoming_booked(&state, &listing).await?;
+    Ok(render(&DeletePage {
+        nav: Nav::new(&current, "/providers"),
+        tab: tab_of(listing.kind).0,
+        problem: (booked > 0).then(|| listings::booked_conflict(booked).to_string()),
+        provider,
+        listing,
+        booked,
+    }))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
+    let tab = tab_of(listing.kind).0;
+    match listings::delete(&state, &current.user, &current.actor(), listing.id).await {
+        Ok(_) => Ok(done(
+            &format!("/providers/{}/listings/{tab}", provider.id),
+            "listing-deleted",
+        )),
+        Err(error @ AppError::Conflict { .. }) => {
+            let booked = listings::upcoming_booked(&state, &listing).await?;
+            let page = DeletePage {
+                nav: Nav::new(&current, "/providers"),
+                tab,
+                problem: Some(error.to_string()),
+                provider,
+                listing,
+                booked,
+            };
+            Ok(render_status(error.status(), &page))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
