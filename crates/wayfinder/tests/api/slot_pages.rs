@@ -55,6 +55,12 @@ async fn the_slots_page_shows_upcoming_slots_by_day_with_status_and_the_clients_
         .await;
     assert!(with_past.contains("Monday 2 March 2026"), "{with_past}");
     assert!(with_past.contains(&format!("/slots/{}/remove", past[0])));
+    let tab = s
+        .member
+        .page(&format!("/providers/{}/listings/booking", s.provider))
+        .await;
+    assert!(tab.contains("Next free slot: Tue 3 Mar, 09:00 · 1 free this week"), "{tab}");
+    assert!(tab.contains(&format!("/listings/{}/slots", s.listing)));
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use super::{
     Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, render_status,
 };
 use crate::AppState;
+use crate::service::zone;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::http::api::{ApiQuery, path_id};
@@ -81,14 +82,34 @@ struct TabQuery {
     notice: Option<String>,
 }
 
-/// HOOK for the slots area: the Booking Listings tab shows, per listing, the next free slot and
-/// how many are free this week, from the slots store's `free_slot_summary(listing ids, now,
-/// week end)`. Until that read exists this shows nothing.
+/// The Booking Listings tab's line per listing: the next free slot and how many are free this
+/// week (in the configured zone), from the slots area.
 async fn free_slots(
-    _state: &AppState,
-    _listings: &[Uuid],
+    state: &AppState,
+    listings: &[Uuid],
 ) -> Result<HashMap<Uuid, String>, AppError> {
-    Ok(HashMap::new())
+    let summary = crate::service::slots::free_summary(state, listings).await?;
+    let tz = &state.config.timezone;
+    Ok(listings
+        .iter()
+        .map(|id| {
+            let text = match summary.get(id) {
+                Some(s) => {
+                    let next = s.next_free.map(|t| {
+                        let local = zone::local(t, tz);
+                        format!("{}, {}", local.strftime("%a %-d %b"), zone::clock(t, tz))
+                    });
+                    format!(
+                        "Next free slot: {} · {} free this week",
+                        next.unwrap_or_default(),
+                        s.free_this_week
+                    )
+                }
+                None => "No free slots".to_owned(),
+            };
+            (*id, text)
+        })
+        .collect())
 }
 
 fn chips(listing: &Listing, categories: &HashMap<domain::CategoryId, &Category>) -> Vec<Chip> {
