@@ -202,8 +202,7 @@ pub(crate) mod sql {
 
     pub(crate) const DELETE_SLOT: &str = "DELETE FROM slots WHERE id = $1";
 
-    pub(crate) const DAY_SHEET: &str =
-        "SELECT s.id, s.listing_id, l.name, s.starts_at,
+    pub(crate) const DAY_SHEET: &str = "SELECT s.id, s.listing_id, l.name, s.starts_at,
            CAST(s.duration_minutes AS BIGINT), k.client_name_sealed
          FROM slots s JOIN listings l ON l.id = s.listing_id
            LEFT JOIN kiosk_sessions k ON k.id = s.booked_by_session

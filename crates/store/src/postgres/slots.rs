@@ -4,8 +4,8 @@ use super::PostgresStore;
 use super::sessions;
 use super::tx::PostgresTx;
 use crate::slots::{
-    DaySheetEntry, Describe, FreeSlotSummary, ListingRef, Removal, SlotEntry, SlotStatus, SlotWindow, Slots,
-    sql,
+    DaySheetEntry, Describe, FreeSlotSummary, ListingRef, Removal, SlotEntry, SlotStatus,
+    SlotWindow, Slots, sql,
 };
 use crate::{StoreError, StoreResult, Tx};
 use async_trait::async_trait;

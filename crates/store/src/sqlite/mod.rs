@@ -104,7 +104,10 @@ pub(crate) fn constraint_name(message: &str) -> Option<String> {
         ("memberships.", "memberships_pkey"),
         ("providers.is_fallback", "providers_one_fallback"),
         ("sign_in_secrets.token_hash", "sign_in_secrets_token_key"),
-        ("slots.listing_id, slots.starts_at", "slots_listing_start_key"),
+        (
+            "slots.listing_id, slots.starts_at",
+            "slots_listing_start_key",
+        ),
     ];
     if let Some(columns) = message.strip_prefix("UNIQUE constraint failed: ") {
         if let Some((_, name)) = BY_COLUMNS.iter().find(|(c, _)| columns.starts_with(c)) {

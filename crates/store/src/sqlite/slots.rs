@@ -3,8 +3,8 @@
 use super::tx::SqliteTx;
 use super::{SqliteStore, from_micros, micros, parse_id, sessions};
 use crate::slots::{
-    DaySheetEntry, Describe, FreeSlotSummary, ListingRef, Removal, SlotEntry, SlotStatus, SlotWindow, Slots,
-    sql,
+    DaySheetEntry, Describe, FreeSlotSummary, ListingRef, Removal, SlotEntry, SlotStatus,
+    SlotWindow, Slots, sql,
 };
 use crate::{StoreError, StoreResult, Tx};
 use async_trait::async_trait;
@@ -207,7 +207,10 @@ impl Slots for SqliteStore {
             for row in query.fetch_all(&self.pool).await? {
                 out.push(FreeSlotSummary {
                     listing_id: parse_id(&row.try_get::<String, _>(0)?)?,
-                    next_free: row.try_get::<Option<i64>, _>(1)?.map(from_micros).transpose()?,
+                    next_free: row
+                        .try_get::<Option<i64>, _>(1)?
+                        .map(from_micros)
+                        .transpose()?,
                     free_this_week: row.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
                 });
             }

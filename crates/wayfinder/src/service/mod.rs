@@ -9,9 +9,9 @@ pub mod providers;
 pub mod rate_limit;
 pub mod reports;
 pub mod setup;
+pub mod sign_in;
 pub mod slot_input;
 pub mod slots;
-pub mod sign_in;
 pub mod users;
 pub mod zone;
 

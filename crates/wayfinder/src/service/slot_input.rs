@@ -120,11 +120,17 @@ impl AddSlotsForm {
         let mut errors = FieldErrors::new();
         let date = zone::parse_day(&self.date);
         if date.is_none() {
-            errors.insert("date", "Enter the date as YYYY-MM-DD, like 2026-04-06.".into());
+            errors.insert(
+                "date",
+                "Enter the date as YYYY-MM-DD, like 2026-04-06.".into(),
+            );
         }
         let time = parse_time(self.start_time.trim());
         if time.is_none() {
-            errors.insert("start_time", "Enter the start time as HH:MM, like 09:00.".into());
+            errors.insert(
+                "start_time",
+                "Enter the start time as HH:MM, like 09:00.".into(),
+            );
         }
         let duration = whole_number(&self.duration_minutes, "duration_minutes", &mut errors);
         // Checked here too, so that it is reported together with the form's own problems.

@@ -90,7 +90,11 @@ async fn in_scope(state: &AppState, viewer: &User, provider: ProviderId) -> Resu
 
 /// The listing, when `viewer` may see it.
 pub async fn listing(state: &AppState, viewer: &User, id: Uuid) -> Result<ListingRef> {
-    let listing = state.store.listing_ref(id).await?.ok_or(AppError::NotFound)?;
+    let listing = state
+        .store
+        .listing_ref(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     in_scope(state, viewer, listing.provider_id).await?;
     Ok(listing)
 }
@@ -147,9 +151,9 @@ pub async fn list(
 
 /// Works the request out in the configured zone: every start, or field errors.
 pub fn plan(state: &AppState, request: &SlotRequest) -> Result<SlotSeries> {
-    request.expand(&state.config.timezone).map_err(|errors| {
-        AppError::Validation(errors.into_iter().collect::<FieldErrors>())
-    })
+    request
+        .expand(&state.config.timezone)
+        .map_err(|errors| AppError::Validation(errors.into_iter().collect::<FieldErrors>()))
 }
 
 /// Creates the whole series or nothing; a start the listing already has refuses it all (409,
@@ -185,10 +189,8 @@ pub async fn create(
             "first": series.starts.first().map(|t| zone::rfc3339(*t, tz)),
             "last": series.starts.last().map(|t| zone::rfc3339(*t, tz)),
         }));
-    let clashes = retrying(|| async {
-        Ok(state.store.create_slots(&slots, event.clone()).await?)
-    })
-    .await?;
+    let clashes =
+        retrying(|| async { Ok(state.store.create_slots(&slots, event.clone()).await?) }).await?;
     if !clashes.is_empty() {
         return Err(clash(state, &clashes));
     }
@@ -261,10 +263,9 @@ pub async fn remove(
                 "status": [s.status.as_str(), "removed"],
             }))
     };
-    let outcome = retrying(|| async {
-        Ok(state.store.remove_slot(id, now, cancel, &describe).await?)
-    })
-    .await?;
+    let outcome =
+        retrying(|| async { Ok(state.store.remove_slot(id, now, cancel, &describe).await?) })
+            .await?;
     match outcome {
         Removal::Removed(entry) => Ok(entry),
         Removal::NotFound => Err(AppError::NotFound),
@@ -295,7 +296,10 @@ pub async fn day_sheet(
             starts_at: e.starts_at,
             duration_minutes: e.duration_minutes,
             listing_name: e.listing_name,
-            client_name: e.client_name_sealed.as_deref().and_then(|s| unseal(state, s)),
+            client_name: e
+                .client_name_sealed
+                .as_deref()
+                .and_then(|s| unseal(state, s)),
         })
         .collect();
     Ok((provider, lines))

@@ -107,6 +107,9 @@ mod tests {
         // Wednesday 4 March 2026, 10:00 in Sydney (UTC+11).
         let end = week_end(datetime!(2026-03-03 23:00 UTC), &sydney);
         assert_eq!(end, datetime!(2026-03-08 13:00 UTC));
-        assert_eq!(long_day(jiff::civil::date(2026, 3, 9)), "Monday 9 March 2026");
+        assert_eq!(
+            long_day(jiff::civil::date(2026, 3, 9)),
+            "Monday 9 March 2026"
+        );
     }
 }

@@ -30,9 +30,13 @@ pub async fn listing(app: &TestApp, provider: &str, kind: ListingKind, name: &st
     };
     let mut tx = app.state.store.begin().await.unwrap();
     tx.insert_listing(&listing).await.unwrap();
-    tx.commit(NewAuditEvent::new(app.clock_now(), Actor::Cli, Action::DemoLoaded))
-        .await
-        .unwrap();
+    tx.commit(NewAuditEvent::new(
+        app.clock_now(),
+        Actor::Cli,
+        Action::DemoLoaded,
+    ))
+    .await
+    .unwrap();
     listing.id.to_string()
 }
 

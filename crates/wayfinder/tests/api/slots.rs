@@ -117,7 +117,10 @@ async fn a_series_with_starts_the_listing_has_is_refused_whole_naming_each_clash
     assert!(!message.contains("2026-03-05"), "{message}");
     assert_eq!(refused["error"]["fields"]["starts_at"], message);
     let page = slots_of(&s.member, &s.listing, "").await;
-    assert_eq!(page["total"], 2, "nothing of the series was created: {page}");
+    assert_eq!(
+        page["total"], 2,
+        "nothing of the series was created: {page}"
+    );
 }
 
 #[tokio::test]
@@ -143,8 +146,17 @@ async fn a_weekly_series_across_the_april_change_in_sydney_keeps_its_local_start
             "2026-04-13T09:00:00+10:00"
         ]
     );
-    let utc = slots_of(&s.member, &s.listing, "?from=2026-04-05T23:00:00Z&to=2026-04-06").await;
-    assert_eq!(starts(&utc), ["2026-04-06T09:00:00+10:00"], "09:00 is 23:00 UTC now");
+    let utc = slots_of(
+        &s.member,
+        &s.listing,
+        "?from=2026-04-05T23:00:00Z&to=2026-04-06",
+    )
+    .await;
+    assert_eq!(
+        starts(&utc),
+        ["2026-04-06T09:00:00+10:00"],
+        "09:00 is 23:00 UTC now"
+    );
 }
 
 #[tokio::test]
@@ -196,7 +208,10 @@ async fn a_held_or_booked_slot_is_kept_unless_its_booking_is_cancelled_which_is_
     let event = &audit["items"][0];
     assert_eq!(event["target_id"], ids[1].as_str(), "{audit}");
     assert_eq!(event["details"]["status"], json!(["booked", "removed"]));
-    assert!(!audit.to_string().contains("Jamie"), "no client name in the audit log");
+    assert!(
+        !audit.to_string().contains("Jamie"),
+        "no client name in the audit log"
+    );
 }
 
 #[tokio::test]
@@ -216,20 +231,39 @@ async fn slots_of_another_provider_or_for_a_user_of_no_provider_are_not_found() 
         let slot = format!("/api/v1/slots/{their_slot}?cancel_booking=true");
         assert_eq!(caller.delete(&slot).await.0, 404);
     }
-    assert_eq!(nobody.get(&format!("/api/v1/listings/{}/slots", s.listing)).await.0, 404);
-    assert_eq!(slots_of(&s.admin, &theirs, "").await["total"], 1, "nothing removed");
+    assert_eq!(
+        nobody
+            .get(&format!("/api/v1/listings/{}/slots", s.listing))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        slots_of(&s.admin, &theirs, "").await["total"],
+        1,
+        "nothing removed"
+    );
 }
 
 #[tokio::test]
 async fn an_information_listing_has_no_slots() {
     let app = TestApp::spawn().await;
     let s = setup(&app).await;
-    let info = listing(&app, &s.provider, ListingKind::Information, "Housing advice").await;
+    let info = listing(
+        &app,
+        &s.provider,
+        ListingKind::Information,
+        "Housing advice",
+    )
+    .await;
     let path = format!("/api/v1/listings/{info}/slots");
     let body = json!({ "starts_at": "2026-03-04T09:00:00Z", "duration_minutes": 30 });
     let (status, refused) = s.member.post(&path, body).await;
     assert_eq!(status, 422);
-    assert!(refused["error"]["fields"]["listing_id"].is_string(), "{refused}");
+    assert!(
+        refused["error"]["fields"]["listing_id"].is_string(),
+        "{refused}"
+    );
     assert_eq!(s.member.get(&path).await.0, 422);
 }
 
@@ -299,7 +333,16 @@ async fn the_free_slot_summary_gives_the_next_free_start_and_the_free_count_this
         .unwrap();
 
     let mine = &summary[&listings[0]];
-    assert_eq!(mine.next_free, Some(time::macros::datetime!(2026-03-04 09:00 UTC)));
-    assert_eq!(mine.free_this_week, 2, "past, booked, held and next week's are not counted");
-    assert!(!summary.contains_key(&listings[1]), "no free slot, no entry");
+    assert_eq!(
+        mine.next_free,
+        Some(time::macros::datetime!(2026-03-04 09:00 UTC))
+    );
+    assert_eq!(
+        mine.free_this_week, 2,
+        "past, booked, held and next week's are not counted"
+    );
+    assert!(
+        !summary.contains_key(&listings[1]),
+        "no free slot, no entry"
+    );
 }

@@ -134,8 +134,14 @@ async fn create(
     let listing_id = path_id(&id)?;
     slots::booking_listing(&state, &current.user, listing_id).await?;
     let request = input.request(&state.config.timezone)?;
-    let created =
-        slots::create(&state, &current.user, &current.actor(), listing_id, &request).await?;
+    let created = slots::create(
+        &state,
+        &current.user,
+        &current.actor(),
+        listing_id,
+        &request,
+    )
+    .await?;
     let items = created.iter().map(|l| SlotView::of(&state, l)).collect();
     Ok((StatusCode::CREATED, Json(CreatedSlots { items })))
 }
@@ -155,6 +161,13 @@ async fn remove(
     ApiQuery(query): ApiQuery<RemoveQuery>,
 ) -> Result<StatusCode> {
     let cancel = query.cancel_booking.unwrap_or(false);
-    slots::remove(&state, &current.user, &current.actor(), path_id(&id)?, cancel).await?;
+    slots::remove(
+        &state,
+        &current.user,
+        &current.actor(),
+        path_id(&id)?,
+        cancel,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

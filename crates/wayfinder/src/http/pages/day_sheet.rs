@@ -51,7 +51,12 @@ async fn day_sheet(
     ApiQuery(query): ApiQuery<DayQuery>,
 ) -> Result<Response, PageError> {
     let tz = &state.config.timezone;
-    let day = match query.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    let day = match query
+        .day
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         None => zone::today(state.now(), tz),
         Some(text) => zone::parse_day(text).ok_or_else(|| {
             AppError::field("day", "Enter the day as YYYY-MM-DD, like 2026-04-06.")

@@ -5,11 +5,11 @@ use super::{
     Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, render_status,
 };
 use crate::AppState;
-use crate::service::zone;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::http::api::{ApiQuery, path_id};
 use crate::service::listings::{self, ListingPatch};
+use crate::service::zone;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};

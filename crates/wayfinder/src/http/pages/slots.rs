@@ -181,7 +181,12 @@ fn form_page(
         form,
         error,
         weekdays: WEEKDAYS,
-        zone_name: state.config.timezone.iana_name().unwrap_or("UTC").to_owned(),
+        zone_name: state
+            .config
+            .timezone
+            .iana_name()
+            .unwrap_or("UTC")
+            .to_owned(),
     };
     match status {
         Some(status) => render_status(status, &page),
@@ -230,7 +235,15 @@ async fn preview(
     let context = context(&state, &current, &id).await?;
     let series = match form.request().and_then(|r| slots::plan(&state, &r)) {
         Ok(series) => series,
-        Err(error) => return Ok(form_page(&state, &current, context, form, Some(form_errors(error)))),
+        Err(error) => {
+            return Ok(form_page(
+                &state,
+                &current,
+                context,
+                form,
+                Some(form_errors(error)),
+            ));
+        }
     };
     let lines: Vec<SlotLine> = series
         .starts
@@ -269,14 +282,26 @@ async fn create(
     let context = context(&state, &current, &id).await?;
     let request = match form.request() {
         Ok(request) => request,
-        Err(error) => return Ok(form_page(&state, &current, context, form, Some(form_errors(error)))),
+        Err(error) => {
+            return Ok(form_page(
+                &state,
+                &current,
+                context,
+                form,
+                Some(form_errors(error)),
+            ));
+        }
     };
     let actor = current.actor();
     match slots::create(&state, &current.user, &actor, context.0.id, &request).await {
         Ok(_) => Ok(done(&format!("/listings/{id}/slots"), "slots-added")),
-        Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            Ok(form_page(&state, &current, context, form, Some(form_errors(error))))
-        }
+        Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => Ok(form_page(
+            &state,
+            &current,
+            context,
+            form,
+            Some(form_errors(error)),
+        )),
         Err(other) => Err(other.into()),
     }
 }
@@ -286,7 +311,14 @@ async fn remove(
     current: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let slot = slots::remove(&state, &current.user, &current.actor(), path_id(&id)?, false).await?;
+    let slot = slots::remove(
+        &state,
+        &current.user,
+        &current.actor(),
+        path_id(&id)?,
+        false,
+    )
+    .await?;
     Ok(done(
         &format!("/listings/{}/slots", slot.listing_id),
         "slot-removed",

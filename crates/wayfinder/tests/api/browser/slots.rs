@@ -56,13 +56,24 @@ async fn a_member_adds_a_week_of_weekday_slots_through_the_preview_and_opens_the
         browser.tick(day).await;
     }
     browser
-        .fill_date("Repeat until (needed with weekdays; that day included)", "2026-03-15")
+        .fill_date(
+            "Repeat until (needed with weekdays; that day included)",
+            "2026-03-15",
+        )
         .await;
     browser.press("Preview slots").await;
     browser.wait_for_text("h1", "Preview: 10 slots").await;
     let days = browser.texts("main h2").await;
-    assert_eq!(days.first().map(String::as_str), Some("Monday 9 March 2026"), "{days:?}");
-    assert_eq!(days.last().map(String::as_str), Some("Friday 13 March 2026"), "{days:?}");
+    assert_eq!(
+        days.first().map(String::as_str),
+        Some("Monday 9 March 2026"),
+        "{days:?}"
+    );
+    assert_eq!(
+        days.last().map(String::as_str),
+        Some("Friday 13 March 2026"),
+        "{days:?}"
+    );
     check_page(&browser, "the Add slots preview").await;
     browser.press("Create slots").await;
     browser
@@ -74,7 +85,9 @@ async fn a_member_adds_a_week_of_weekday_slots_through_the_preview_and_opens_the
     browser
         .press("Remove the slot on Monday 9 March 2026 at 10:00–10:30")
         .await;
-    browser.wait_for_text("p.notice", "The slot was removed.").await;
+    browser
+        .wait_for_text("p.notice", "The slot was removed.")
+        .await;
     let times = browser.texts("li.slot .slot-time").await;
     assert_eq!(times.len(), 9);
     assert_eq!(times[0], "10:30–11:00");
@@ -82,12 +95,19 @@ async fn a_member_adds_a_week_of_weekday_slots_through_the_preview_and_opens_the
     let (_, page) = app_slots(&app, &visits).await;
     book(&app, &page[1], "Jamie Citizen").await;
     browser.follow("Day sheet").await;
-    browser.wait_for_text("h1", "Day sheet: Harbour Legal").await;
+    browser
+        .wait_for_text("h1", "Day sheet: Harbour Legal")
+        .await;
     browser.fill_date("Day", "2026-03-10").await;
     browser.press("Show day").await;
-    browser.wait_for_text("main h2", "Tuesday 10 March 2026").await;
+    browser
+        .wait_for_text("main h2", "Tuesday 10 March 2026")
+        .await;
     let row = browser.text("table.day-sheet tbody tr").await;
-    assert!(row.contains("10:00") && row.contains("Jamie Citizen"), "{row}");
+    assert!(
+        row.contains("10:00") && row.contains("Jamie Citizen"),
+        "{row}"
+    );
     check_page(&browser, "the day sheet").await;
     browser.close().await;
 }
