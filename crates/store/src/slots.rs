@@ -125,7 +125,8 @@ pub trait Slots: Send + Sync {
     ) -> crate::StoreResult<(Vec<SlotEntry>, i64)>;
 
     /// Inserts the series in one transaction with `event`. When the listing already has a slot at
-    /// any of the starts, nothing is written and every clashing start is returned, in order. A
+    /// any of the starts, nothing is written and every clashing start is returned, in order; a
+    /// listing deleted meanwhile is `NotFound`. A
     /// clash that slips in concurrently is refused by `slots_listing_start_key`.
     async fn create_slots(
         &self,
@@ -195,6 +196,9 @@ pub(crate) mod sql {
 
     pub(crate) const COUNT_SLOTS: &str = "SELECT count(*) FROM slots s
         WHERE s.listing_id = $1 AND s.starts_at >= $2 AND ($3 IS NULL OR s.starts_at < $3)";
+
+    /// The listing, read in the transaction that adds its slots.
+    pub(crate) const LISTING_EXISTS: &str = "SELECT id FROM listings WHERE id = $1";
 
     /// Existing starts of listing `$1` within `[$2, $3]`.
     pub(crate) const STARTS_BETWEEN: &str = "SELECT starts_at FROM slots

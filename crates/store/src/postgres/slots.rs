@@ -115,6 +115,12 @@ impl Slots for PostgresStore {
             return Ok(Vec::new());
         };
         let mut tx = self.begin_slots().await?;
+        // Kept from deletion until the slots are in (PostgreSQL); SQLite's writer lock does that.
+        sqlx::query(&format!("{} FOR KEY SHARE", sql::LISTING_EXISTS))
+            .bind(first.listing_id)
+            .fetch_optional(&mut *tx.tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let existing: Vec<OffsetDateTime> = sqlx::query_scalar(sql::STARTS_BETWEEN)
             .bind(first.listing_id)
             .bind(first.starts_at)

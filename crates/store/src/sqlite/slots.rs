@@ -114,6 +114,11 @@ impl Slots for SqliteStore {
             return Ok(Vec::new());
         };
         let mut tx = self.begin_slots().await?;
+        sqlx::query(sql::LISTING_EXISTS)
+            .bind(first.listing_id.to_string())
+            .fetch_optional(&mut *tx.tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let existing: Vec<i64> = sqlx::query_scalar(sql::STARTS_BETWEEN)
             .bind(first.listing_id.to_string())
             .bind(micros(first.starts_at))

@@ -269,12 +269,13 @@ pub async fn remove(
     match outcome {
         Removal::Removed(entry) => Ok(entry),
         Removal::NotFound => Err(AppError::NotFound),
-        Removal::InUse(status) => Err(AppError::conflict(
+        Removal::InUse(SlotStatus::Held) => Err(AppError::conflict(
             None,
-            format!(
-                "This slot is {}; cancel the booking to remove it.",
-                status.as_str()
-            ),
+            "A kiosk is choosing this slot right now; it can be removed once the hold ends.",
+        )),
+        Removal::InUse(_) => Err(AppError::conflict(
+            None,
+            "This slot is booked; cancel the booking to remove it.",
         )),
     }
 }
