@@ -346,3 +346,27 @@ async fn the_free_slot_summary_gives_the_next_free_start_and_the_free_count_this
         "no free slot, no entry"
     );
 }
+
+#[tokio::test]
+async fn two_identical_series_at_once_create_one_and_refuse_the_other_whole() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let path = format!("/api/v1/listings/{}/slots", s.listing);
+    let body = json!({ "starts_at": "2026-03-04T09:00:00Z", "duration_minutes": 5, "count": 200 });
+
+    let (first, second) = tokio::join!(
+        s.member.post(&path, body.clone()),
+        s.admin.post(&path, body.clone())
+    );
+
+    let mut statuses = [first.0, second.0];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409], "{first:?} {second:?}");
+    let refused = if first.0 == 409 { &first.1 } else { &second.1 };
+    assert_eq!(refused["error"]["code"], "conflict", "{refused}");
+    assert!(
+        refused["error"]["fields"]["starts_at"].is_string(),
+        "{refused}"
+    );
+    assert_eq!(slots_of(&s.member, &s.listing, "").await["total"], 200);
+}
