@@ -16,9 +16,16 @@ pub enum Actor {
     Cli,
     /// Someone not signed in (a sign-in attempt, the setup page).
     Anonymous,
+    /// A kiosk station (SPEC §8), a principal without an account. Its id is a plain UUID until
+    /// the station has a typed id of its own.
+    Station {
+        id: uuid::Uuid,
+        name: String,
+    },
 }
 
 impl Actor {
+    /// The account that acted, if one did (a station is no account).
     pub fn id(&self) -> Option<UserId> {
         match self {
             Actor::User { id, .. } => Some(*id),
@@ -33,6 +40,7 @@ impl Actor {
             Actor::System => "system".into(),
             Actor::Cli => "cli".into(),
             Actor::Anonymous => "anonymous".into(),
+            Actor::Station { name, .. } => format!("station: {name}"),
         }
     }
 }
@@ -201,5 +209,20 @@ impl NewAuditEvent {
     pub fn details(mut self, details: serde_json::Value) -> Self {
         self.details = details;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Actor;
+
+    #[test]
+    fn a_station_is_recorded_by_its_name_and_is_no_account() {
+        let station = Actor::Station {
+            id: uuid::Uuid::new_v4(),
+            name: "Unit 4 library".into(),
+        };
+        assert_eq!(station.label(), "station: Unit 4 library");
+        assert_eq!(station.id(), None);
     }
 }

@@ -56,3 +56,19 @@ id_type!(
     /// Identifies a category of listings.
     CategoryId
 );
+id_type!(
+    /// Identifies a listing (a service a provider offers).
+    ListingId
+);
+id_type!(
+    /// Identifies an appointment slot of a booking listing.
+    SlotId
+);
+id_type!(
+    /// Identifies a kiosk station (an access link).
+    StationId
+);
+id_type!(
+    /// Identifies one visit at a kiosk; not a dashboard sign-in session.
+    KioskSessionId
+);

@@ -4,37 +4,16 @@
 use crate::provider::FieldMessages;
 use crate::report::ListingKind;
 use crate::text::{MAX_DESCRIPTION_CHARS, parse_long_text, parse_name};
-use crate::{CategoryId, ProviderId};
+use crate::{
+    CategoryId, GenderFilter, IndigenousFilter, KioskSessionId, ListingId, ProviderId, SlotId,
+    StationId,
+};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// The oldest age a listing's filter may name (the kiosk asks for ages 0–130 too).
 pub const MAX_AGE: i64 = 130;
 
-/// Who a listing is for by gender.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum GenderFilter {
-    #[default]
-    Any,
-    Male,
-    Female,
-}
-
 impl GenderFilter {
-    pub const ALL: [GenderFilter; 3] = [Self::Any, Self::Male, Self::Female];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Any => "any",
-            Self::Male => "male",
-            Self::Female => "female",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.as_str() == text)
-    }
-
     /// The choice as the form names it.
     pub fn label(self) -> &'static str {
         match self {
@@ -45,34 +24,7 @@ impl GenderFilter {
     }
 }
 
-/// Who a listing is for by Indigenous status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum IndigenousFilter {
-    #[default]
-    Any,
-    AboriginalOrTorresStraitIslander,
-    NonIndigenous,
-}
-
 impl IndigenousFilter {
-    pub const ALL: [IndigenousFilter; 3] = [
-        Self::Any,
-        Self::AboriginalOrTorresStraitIslander,
-        Self::NonIndigenous,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Any => "any",
-            Self::AboriginalOrTorresStraitIslander => "aboriginal_or_torres_strait_islander",
-            Self::NonIndigenous => "non_indigenous",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.as_str() == text)
-    }
-
     /// The choice as the form names it.
     pub fn label(self) -> &'static str {
         match self {
@@ -102,7 +54,7 @@ impl ListingKind {
 /// A service a provider offers, with the filters that decide who sees it at the kiosk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listing {
-    pub id: Uuid,
+    pub id: ListingId,
     pub provider_id: ProviderId,
     pub kind: ListingKind,
     pub name: String,
@@ -238,10 +190,17 @@ impl ListingInput {
             String::new()
         });
         let category_ids = categories(&raw.category_ids, &mut errors);
-        let gender = filter(&raw.gender, GenderFilter::parse, "gender", &mut errors);
+        let gender = filter(
+            &raw.gender,
+            GenderFilter::parse,
+            GenderFilter::Any,
+            "gender",
+            &mut errors,
+        );
         let indigenous = filter(
             &raw.indigenous,
             IndigenousFilter::parse,
+            IndigenousFilter::Any,
             "indigenous",
             &mut errors,
         );
@@ -272,37 +231,38 @@ impl ListingInput {
 }
 
 /// A filter's value; blank means "any", anything unknown is a message for the field.
-fn filter<T: Default>(
+fn filter<T>(
     text: &str,
     parse: fn(&str) -> Option<T>,
+    any: T,
     field: &'static str,
     errors: &mut FieldMessages,
 ) -> T {
     let text = text.trim();
     if text.is_empty() {
-        return T::default();
+        return any;
     }
     parse(text).unwrap_or_else(|| {
         errors.insert(field, "Choose one of the options offered.".into());
-        T::default()
+        any
     })
 }
 
 /// An appointment time of a booking listing; one client at most.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
-    pub id: Uuid,
-    pub listing_id: Uuid,
+    pub id: SlotId,
+    pub listing_id: ListingId,
     pub starts_at: OffsetDateTime,
     pub duration_minutes: i64,
-    pub booked_by_session: Option<Uuid>,
+    pub booked_by_session: Option<KioskSessionId>,
     pub created_at: OffsetDateTime,
 }
 
 /// A kiosk access link; the token is stored only as a keyed hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Station {
-    pub id: Uuid,
+    pub id: StationId,
     pub name: String,
     pub token_hash: Vec<u8>,
     pub revoked_at: Option<OffsetDateTime>,

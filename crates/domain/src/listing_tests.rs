@@ -96,7 +96,7 @@ fn repeated_categories_count_once_and_a_malformed_one_is_refused() {
 fn filters_read_as_plain_words() {
     let input = ListingInput::parse(&raw()).unwrap();
     let mut listing = Listing {
-        id: Uuid::new_v4(),
+        id: ListingId::new(),
         provider_id: ProviderId::new(),
         kind: ListingKind::Booking,
         name: input.name,

@@ -1,8 +1,9 @@
 //! Kiosk sessions as recorded, and their rows in `sessions.csv` (SPEC §7).
 
-use crate::{CategoryId, ProviderId};
+use crate::{
+    CategoryId, Gender, IndigenousStatus, KioskSessionId, ListingId, ProviderId, SlotId, StationId,
+};
 use time::{OffsetDateTime, UtcOffset};
-use uuid::Uuid;
 
 /// How a kiosk session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,12 +42,12 @@ impl ListingKind {
 /// A listing chosen in a session, with the names it had then.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
-    pub listing_id: Option<Uuid>,
+    pub listing_id: Option<ListingId>,
     pub provider_id: Option<ProviderId>,
     pub provider_name: String,
     pub listing_name: String,
     pub kind: ListingKind,
-    pub slot_id: Option<Uuid>,
+    pub slot_id: Option<SlotId>,
     pub slot_starts_at: Option<OffsetDateTime>,
     /// The listing belonged to the fallback provider.
     pub is_fallback: bool,
@@ -55,17 +56,15 @@ pub struct Selection {
 /// A kiosk session as the kiosk records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KioskSession {
-    pub id: Uuid,
-    pub station_id: Uuid,
+    pub id: KioskSessionId,
+    pub station_id: StationId,
     pub started_at: OffsetDateTime,
     pub ended_at: Option<OffsetDateTime>,
     pub outcome: Option<Outcome>,
     pub consented_at: Option<OffsetDateTime>,
-    /// `male`, `female`, `other` or `prefer_not_to_say`.
-    pub gender: Option<String>,
+    pub gender: Option<Gender>,
     pub age: Option<i64>,
-    /// `aboriginal_or_torres_strait_islander`, `non_indigenous` or `prefer_not_to_say`.
-    pub indigenous_status: Option<String>,
+    pub indigenous_status: Option<IndigenousStatus>,
     /// Encrypted; only with a booking. Never exported.
     pub client_name_sealed: Option<Vec<u8>>,
     /// The chosen categories, with their names then.
@@ -76,14 +75,14 @@ pub struct KioskSession {
 /// One row of `sessions.csv`, before formatting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionReportRow {
-    pub session_id: Uuid,
+    pub session_id: KioskSessionId,
     pub started_at: OffsetDateTime,
     pub ended_at: Option<OffsetDateTime>,
     pub outcome: Option<String>,
     pub station: String,
-    pub gender: Option<String>,
+    pub gender: Option<Gender>,
     pub age: Option<i64>,
-    pub indigenous_status: Option<String>,
+    pub indigenous_status: Option<IndigenousStatus>,
     pub categories: Vec<String>,
     /// (provider, listing)
     pub information: Vec<(String, String)>,
@@ -144,9 +143,15 @@ impl SessionReportRow {
             duration,
             self.outcome.clone().unwrap_or_default(),
             self.station.clone(),
-            self.gender.clone().unwrap_or_default(),
+            self.gender
+                .map(Gender::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             self.age.map(|a| a.to_string()).unwrap_or_default(),
-            self.indigenous_status.clone().unwrap_or_default(),
+            self.indigenous_status
+                .map(IndigenousStatus::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             self.categories.join("; "),
             information.join("; "),
             bookings.join("; "),

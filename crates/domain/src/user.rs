@@ -78,9 +78,4 @@ impl User {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
-
-    /// Whether the Reports section is open to this account (SPEC §2).
-    pub fn may_download_reports(&self) -> bool {
-        self.is_admin() || self.can_download_reports
-    }
 }

@@ -30,3 +30,20 @@ pub(crate) fn like_pattern(text: &str) -> String {
         .replace('_', "\\_");
     format!("%{}%", escaped.to_lowercase())
 }
+
+pub(crate) fn gender(text: Option<String>) -> StoreResult<Option<domain::Gender>> {
+    text.map(|t| {
+        domain::Gender::parse(&t).ok_or_else(|| StoreError::Corrupt(format!("gender {t}")))
+    })
+    .transpose()
+}
+
+pub(crate) fn indigenous_status(
+    text: Option<String>,
+) -> StoreResult<Option<domain::IndigenousStatus>> {
+    text.map(|t| {
+        domain::IndigenousStatus::parse(&t)
+            .ok_or_else(|| StoreError::Corrupt(format!("indigenous status {t}")))
+    })
+    .transpose()
+}

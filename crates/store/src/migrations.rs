@@ -1,5 +1,6 @@
 //! Migrations embedded in the binary, one list per backend with the same names in both.
 
+use crate::{StoreError, StoreResult};
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use std::borrow::Cow;
@@ -35,6 +36,34 @@ impl<'s> MigrationSource<'s> for Source {
 }
 
 /// A migrator over the embedded list.
-pub(crate) async fn migrator(list: Embedded) -> Result<Migrator, sqlx::migrate::MigrateError> {
-    Migrator::new(Source(list)).await
+pub(crate) async fn migrator(list: Embedded) -> StoreResult<Migrator> {
+    Migrator::new(Source(list)).await.map_err(failed)
 }
+
+/// A migration that did not apply: the database is not in a state this build can use.
+pub(crate) fn failed(error: sqlx::migrate::MigrateError) -> StoreError {
+    StoreError::Corrupt(error.to_string())
+}
+
+/// The list of one backend's migrations, `src/<backend>/migrations/`: the same names in both.
+macro_rules! embedded {
+    ($backend:literal) => {
+        &[
+            (1, "accounts", $crate::migrations::embedded!(@file $backend, "0001_accounts.sql")),
+            (2, "directory", $crate::migrations::embedded!(@file $backend, "0002_directory.sql")),
+            (3, "sessions", $crate::migrations::embedded!(@file $backend, "0003_sessions.sql")),
+            (4, "mail delivery", $crate::migrations::embedded!(@file $backend, "0004_mail_delivery.sql")),
+            (5, "slots", $crate::migrations::embedded!(@file $backend, "0005_slots.sql")),
+        ]
+    };
+    (@file $backend:literal, $name:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/",
+            $backend,
+            "/migrations/",
+            $name
+        ))
+    };
+}
+pub(crate) use embedded;

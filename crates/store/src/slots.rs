@@ -2,16 +2,16 @@
 //! §8.1). Writes open their own transaction and commit it with its audit event, so a series is
 //! created whole or not at all.
 //!
-//! The SQL is written once with `$N` placeholders, numbered in order of first use, so the same
-//! text runs on both backends (SQLite reads `$N` as named parameters bound by position).
+//! Every statement is written once and stamped for both backends (`slots/stamp.rs`); only the
+//! lock clauses differ (from [`crate::dialect::Dialect`]).
 
+use crate::codec::{Id, Time};
+use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
-use domain::ProviderId;
 use domain::audit::NewAuditEvent;
 use domain::listing::Slot;
-use domain::report::ListingKind;
+use domain::{ListingId, ProviderId, SlotId};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// What a slot is doing right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,12 +31,12 @@ impl SlotStatus {
         }
     }
 
-    pub(crate) fn parse(text: &str) -> crate::StoreResult<Self> {
+    pub(crate) fn parse(text: &str) -> StoreResult<Self> {
         match text {
             "free" => Ok(SlotStatus::Free),
             "held" => Ok(SlotStatus::Held),
             "booked" => Ok(SlotStatus::Booked),
-            other => Err(crate::StoreError::Corrupt(format!("slot status {other:?}"))),
+            other => Err(StoreError::Corrupt(format!("slot status {other:?}"))),
         }
     }
 }
@@ -44,28 +44,19 @@ impl SlotStatus {
 /// A slot with its status and, when booked, the client's sealed name while it is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotEntry {
-    pub id: Uuid,
-    pub listing_id: Uuid,
+    pub id: SlotId,
+    pub listing_id: ListingId,
     pub starts_at: OffsetDateTime,
     pub duration_minutes: i64,
     pub status: SlotStatus,
     pub client_name_sealed: Option<Vec<u8>>,
 }
 
-/// What scope and the slot rules need to know about a listing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListingRef {
-    pub id: Uuid,
-    pub provider_id: ProviderId,
-    pub kind: ListingKind,
-    pub name: String,
-}
-
 /// One booked appointment on a provider's day sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DaySheetEntry {
-    pub slot_id: Uuid,
-    pub listing_id: Uuid,
+    pub slot_id: SlotId,
+    pub listing_id: ListingId,
     pub listing_name: String,
     pub starts_at: OffsetDateTime,
     pub duration_minutes: i64,
@@ -75,7 +66,7 @@ pub struct DaySheetEntry {
 /// The next free start and how many are free until the end of the week, for one listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FreeSlotSummary {
-    pub listing_id: Uuid,
+    pub listing_id: ListingId,
     pub next_free: Option<OffsetDateTime>,
     pub free_this_week: i64,
 }
@@ -105,24 +96,17 @@ pub type Describe = dyn for<'s> Fn(&'s SlotEntry) -> NewAuditEvent + Send + Sync
 
 #[async_trait]
 pub trait Slots: Send + Sync {
-    /// The listing's owner, kind and name (for scope and the booking-only rule).
-    async fn listing_ref(&self, id: Uuid) -> crate::StoreResult<Option<ListingRef>>;
-
-    /// One slot as it is at `now`, with its listing.
-    async fn slot_entry(
-        &self,
-        id: Uuid,
-        now: OffsetDateTime,
-    ) -> crate::StoreResult<Option<(SlotEntry, ListingRef)>>;
+    /// One slot as it is at `now` (the caller checks scope through its listing).
+    async fn slot_entry(&self, id: SlotId, now: OffsetDateTime) -> StoreResult<Option<SlotEntry>>;
 
     /// The listing's slots in the window, by start, as they are at `now`, and how many the window
     /// holds in all.
     async fn list_slots(
         &self,
-        listing_id: Uuid,
+        listing_id: ListingId,
         window: SlotWindow,
         now: OffsetDateTime,
-    ) -> crate::StoreResult<(Vec<SlotEntry>, i64)>;
+    ) -> StoreResult<(Vec<SlotEntry>, i64)>;
 
     /// Inserts the series in one transaction with `event`. When the listing already has a slot at
     /// any of the starts, nothing is written and every clashing start is returned, in order; a
@@ -132,17 +116,17 @@ pub trait Slots: Send + Sync {
         &self,
         slots: &[Slot],
         event: NewAuditEvent,
-    ) -> crate::StoreResult<Vec<OffsetDateTime>>;
+    ) -> StoreResult<Vec<OffsetDateTime>>;
 
     /// Deletes the slot when it is free at `now`; a held or booked one only with `cancel`. The
     /// event is completed with the slot's state (by `describe`) and committed with the deletion.
     async fn remove_slot(
         &self,
-        id: Uuid,
+        id: SlotId,
         now: OffsetDateTime,
         cancel: bool,
         describe: &Describe,
-    ) -> crate::StoreResult<Removal>;
+    ) -> StoreResult<Removal>;
 
     /// Booked slots of the provider's listings starting in `[from, until)`, by start.
     async fn day_sheet(
@@ -150,16 +134,16 @@ pub trait Slots: Send + Sync {
         provider_id: ProviderId,
         from: OffsetDateTime,
         until: OffsetDateTime,
-    ) -> crate::StoreResult<Vec<DaySheetEntry>>;
+    ) -> StoreResult<Vec<DaySheetEntry>>;
 
     /// For each listing with a free slot after `now`: the next free start and how many are free
     /// before `week_end`. Listings without one are left out.
     async fn free_slot_summary(
         &self,
-        listing_ids: &[Uuid],
+        listing_ids: &[ListingId],
         now: OffsetDateTime,
         week_end: OffsetDateTime,
-    ) -> crate::StoreResult<Vec<FreeSlotSummary>>;
+    ) -> StoreResult<Vec<FreeSlotSummary>>;
 }
 
 /// The shared SQL of the area.
@@ -168,9 +152,6 @@ pub(crate) mod sql {
     const STATUS: &str = "CASE WHEN s.booked_by_session IS NOT NULL THEN 'booked'
         WHEN s.held_by_session IS NOT NULL AND s.held_until > $1 THEN 'held'
         ELSE 'free' END";
-
-    pub(crate) const LISTING_REF: &str =
-        "SELECT id, provider_id, kind, name FROM listings WHERE id = $1";
 
     pub(crate) fn slot_entry() -> String {
         format!(
@@ -200,33 +181,107 @@ pub(crate) mod sql {
     /// The listing, read in the transaction that adds its slots.
     pub(crate) const LISTING_EXISTS: &str = "SELECT id FROM listings WHERE id = $1";
 
+    /// The slot's row, read before it is removed (locked on PostgreSQL by the dialect's clause:
+    /// the status read joins kiosk sessions, and an outer join's nullable side cannot be locked).
+    pub(crate) const SLOT_EXISTS: &str = "SELECT id FROM slots WHERE id = $1";
+
     /// Existing starts of listing `$1` within `[$2, $3]`.
     pub(crate) const STARTS_BETWEEN: &str = "SELECT starts_at FROM slots
         WHERE listing_id = $1 AND starts_at BETWEEN $2 AND $3 ORDER BY starts_at";
 
     pub(crate) const DELETE_SLOT: &str = "DELETE FROM slots WHERE id = $1";
 
-    pub(crate) const DAY_SHEET: &str = "SELECT s.id, s.listing_id, l.name, s.starts_at,
-           CAST(s.duration_minutes AS BIGINT), k.client_name_sealed
+    pub(crate) const DAY_SHEET: &str = "SELECT s.id AS slot_id, s.listing_id,
+           l.name AS listing_name, s.starts_at,
+           CAST(s.duration_minutes AS BIGINT) AS duration_minutes, k.client_name_sealed
          FROM slots s JOIN listings l ON l.id = s.listing_id
            LEFT JOIN kiosk_sessions k ON k.id = s.booked_by_session
          WHERE l.provider_id = $1 AND s.booked_by_session IS NOT NULL
            AND s.starts_at >= $2 AND s.starts_at < $3
          ORDER BY s.starts_at, l.name";
 
-    /// Free means neither booked nor held at `$1`; `$2` ends the week, and the `listings` ids
-    /// follow as `$3…`.
-    pub(crate) fn free_summary(listings: usize) -> String {
-        let ids: Vec<String> = (0..listings).map(|i| format!("${}", i + 3)).collect();
-        format!(
-            "SELECT s.listing_id, min(s.starts_at) AS next_free,
-               sum(CASE WHEN s.starts_at < $2 THEN 1 ELSE 0 END) AS free_this_week
-             FROM slots s
-             WHERE s.starts_at > $1 AND s.booked_by_session IS NULL
-               AND (s.held_by_session IS NULL OR s.held_until <= $1)
-               AND s.listing_id IN ({})
-             GROUP BY s.listing_id",
-            ids.join(", ")
-        )
+    /// Free means neither booked nor held at the instant bound after each of the first three
+    /// parts (now, the week's end, now again); the listing ids follow as an `IN` list. Bound by a
+    /// query builder, which numbers its own placeholders.
+    pub(crate) const FREE_SUMMARY: [&str; 4] = [
+        "SELECT s.listing_id, min(s.starts_at) AS next_free,
+           CAST(sum(CASE WHEN s.starts_at < ",
+        " THEN 1 ELSE 0 END) AS BIGINT) AS free_this_week
+         FROM slots s
+         WHERE s.booked_by_session IS NULL AND s.starts_at > ",
+        " AND (s.held_by_session IS NULL OR s.held_until <= ",
+        ") AND s.listing_id IN ",
+    ];
+}
+
+/// A slot as both databases return it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SlotRow {
+    id: Id<SlotId>,
+    listing_id: Id<ListingId>,
+    starts_at: Time,
+    duration_minutes: i64,
+    status: String,
+    client_name_sealed: Option<Vec<u8>>,
+}
+
+impl TryFrom<SlotRow> for SlotEntry {
+    type Error = StoreError;
+    fn try_from(r: SlotRow) -> StoreResult<SlotEntry> {
+        Ok(SlotEntry {
+            id: r.id.0,
+            listing_id: r.listing_id.0,
+            starts_at: r.starts_at.0,
+            duration_minutes: r.duration_minutes,
+            status: SlotStatus::parse(&r.status)?,
+            client_name_sealed: r.client_name_sealed,
+        })
     }
 }
+
+/// A day sheet line as both databases return it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SheetRow {
+    slot_id: Id<SlotId>,
+    listing_id: Id<ListingId>,
+    listing_name: String,
+    starts_at: Time,
+    duration_minutes: i64,
+    client_name_sealed: Option<Vec<u8>>,
+}
+
+impl TryFrom<SheetRow> for DaySheetEntry {
+    type Error = StoreError;
+    fn try_from(r: SheetRow) -> StoreResult<DaySheetEntry> {
+        Ok(DaySheetEntry {
+            slot_id: r.slot_id.0,
+            listing_id: r.listing_id.0,
+            listing_name: r.listing_name,
+            starts_at: r.starts_at.0,
+            duration_minutes: r.duration_minutes,
+            client_name_sealed: r.client_name_sealed,
+        })
+    }
+}
+
+/// A free-slot summary as both databases return it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SummaryRow {
+    listing_id: Id<ListingId>,
+    next_free: Option<Time>,
+    free_this_week: Option<i64>,
+}
+
+impl TryFrom<SummaryRow> for FreeSlotSummary {
+    type Error = StoreError;
+    fn try_from(r: SummaryRow) -> StoreResult<FreeSlotSummary> {
+        Ok(FreeSlotSummary {
+            listing_id: r.listing_id.0,
+            next_free: r.next_free.map(|t| t.0),
+            free_this_week: r.free_this_week.unwrap_or(0),
+        })
+    }
+}
+
+mod stamp;
+pub(crate) use stamp::stamp_slots;

@@ -4,9 +4,12 @@
 use crate::AppState;
 use anyhow::{Context, bail};
 use domain::audit::{Action, Actor, NewAuditEvent};
-use domain::listing::{GenderFilter, IndigenousFilter, Listing, Slot, Station};
+use domain::listing::{Listing, Slot, Station};
 use domain::report::{KioskSession, ListingKind, Outcome, Selection};
-use domain::{Category, CategoryId, EmailAddress, Provider, ProviderId, Role, User, UserId};
+use domain::{
+    Category, CategoryId, EmailAddress, Gender, GenderFilter, IndigenousFilter, IndigenousStatus,
+    KioskSessionId, ListingId, Provider, ProviderId, Role, SlotId, StationId, User, UserId,
+};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -88,12 +91,6 @@ const CATEGORIES: [(&str, &str); 8] = [
     ("Culture and community", "#4f6b00"),
 ];
 
-const GENDERS: [&str; 4] = ["male", "female", "other", "prefer_not_to_say"];
-const INDIGENOUS: [&str; 3] = [
-    "aboriginal_or_torres_strait_islander",
-    "non_indigenous",
-    "prefer_not_to_say",
-];
 const STATIONS: [&str; 3] = ["Unit 1 kiosk", "Unit 4 kiosk", "Release centre"];
 /// Sessions per transaction.
 const BATCH: usize = 5000;
@@ -259,7 +256,7 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
                 _ => (GenderFilter::Any, IndigenousFilter::Any),
             };
             listings.push(Listing {
-                id: Uuid::new_v4(),
+                id: ListingId::new(),
                 provider_id: provider.id,
                 kind,
                 name: match kind {
@@ -280,7 +277,7 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
     let stations = STATIONS
         .iter()
         .map(|name| Station {
-            id: Uuid::new_v4(),
+            id: StationId::new(),
             name: (*name).to_owned(),
             token_hash: state
                 .keys
@@ -307,7 +304,7 @@ fn slots(world: &World, rng: &mut StdRng, now: OffsetDateTime) -> Vec<Slot> {
         .filter(|l| l.kind == ListingKind::Booking)
         .flat_map(|l| (0..14).flat_map(move |day| (0..4).map(move |n| (l.id, day, n))))
         .map(|(listing_id, day, n)| Slot {
-            id: Uuid::new_v4(),
+            id: SlotId::new(),
             listing_id,
             starts_at: tomorrow + Duration::days(day) + Duration::hours(9 + 2 * n),
             duration_minutes: *[30, 45, 60].choose(rng).unwrap_or(&30),
@@ -471,17 +468,15 @@ fn session(
     let names = ["Client A", "Client B", "Client C"];
     KioskSession {
         // Time-ordered ids: the indexes grow at their end instead of everywhere at once.
-        id: Uuid::now_v7(),
+        id: KioskSessionId(Uuid::now_v7()),
         station_id: world.stations.choose(rng).map(|s| s.id).unwrap_or_default(),
         started_at,
         ended_at: Some(started_at + Duration::minutes(minutes)),
         outcome: Some(outcome),
         consented_at: Some(started_at + Duration::seconds(20)),
-        gender: Some((*GENDERS.choose(rng).unwrap_or(&"prefer_not_to_say")).to_owned()),
+        gender: Gender::ALL.choose(rng).copied(),
         age: Some(rng.random_range(18..70)),
-        indigenous_status: Some(
-            (*INDIGENOUS.choose(rng).unwrap_or(&"prefer_not_to_say")).to_owned(),
-        ),
+        indigenous_status: IndigenousStatus::ALL.choose(rng).copied(),
         client_name_sealed: upcoming.then(|| {
             state
                 .keys

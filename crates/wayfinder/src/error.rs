@@ -4,7 +4,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
-use store::StoreError;
+use store::{Constraint, StoreError};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -133,36 +133,81 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { constraint } => match constraint.as_str() {
-                "users_email_key" => AppError::Conflict {
-                    message: "An account with this email address already exists.".into(),
-                    fields: FieldErrors::from([(
-                        "email",
-                        "An account with this email address already exists.".into(),
-                    )]),
-                },
-                "categories_name_key" => {
-                    AppError::conflict(Some("name"), "A category with this name already exists.")
-                }
-                // A start that another request took between the check and the insert.
-                "slots_listing_start_key" => AppError::conflict(
-                    Some("starts_at"),
-                    "This listing already has a slot at one of these times. No slots were created.",
-                ),
-                "users_email_immutable" => {
-                    AppError::field("email", "The email address cannot be changed.")
-                }
-                // A row that was checked is gone after all: the answer the person would have
-                // got had they asked a moment later.
-                "memberships_user_id_fkey" => AppError::field("user_id", NO_SUCH_USER),
-                "memberships_provider_id_fkey" => AppError::field("provider_ids", PROVIDER_GONE),
-                other => AppError::Internal(anyhow::anyhow!("constraint {other} refused a change")),
-            },
+            StoreError::Conflict(constraint) => conflict(constraint),
             StoreError::Contention(_) => AppError::Busy,
             other => AppError::Internal(other.into()),
         }
     }
 }
+
+/// The answer to a change that a constraint refused. Every constraint has one on purpose (no
+/// catch-all), so a new constraint is a compile error here until it has an answer.
+fn conflict(constraint: Constraint) -> AppError {
+    use Constraint as C;
+    match constraint {
+        C::UsersEmailKey => AppError::Conflict {
+            message: "An account with this email address already exists.".into(),
+            fields: FieldErrors::from([(
+                "email",
+                "An account with this email address already exists.".into(),
+            )]),
+        },
+        C::CategoriesNameKey => {
+            AppError::conflict(Some("name"), "A category with this name already exists.")
+        }
+        // A start that another request took between the check and the insert.
+        C::SlotsListingStartKey => AppError::conflict(
+            Some("starts_at"),
+            "This listing already has a slot at one of these times. No slots were created.",
+        ),
+        // A kiosk booked or held the slot meanwhile.
+        C::SlotsBookingNotReplaced | C::SlotsHeldOrBooked => {
+            AppError::conflict(None, CHANGED_MEANWHILE)
+        }
+        C::UsersEmailImmutable => AppError::field("email", "The email address cannot be changed."),
+        // A row that was checked is gone after all: the answer the person would have got had
+        // they asked a moment later.
+        C::MembershipsUserIdFkey => AppError::field("user_id", NO_SUCH_USER),
+        C::MembershipsProviderIdFkey => AppError::field("provider_ids", PROVIDER_GONE),
+        // The services check these first: a refusal here is a change that raced another one
+        // (a second fallback, a membership added twice, a token drawn twice), and trying again
+        // sees the new state.
+        C::MembershipsPkey
+        | C::ProvidersOneFallback
+        | C::SignInSecretsTokenKey
+        | C::StationsTokenKey
+        | C::ListingCategoriesPkey
+        | C::KioskSessionCategoriesPkey
+        | C::KioskSelectionsPkey => AppError::conflict(None, CHANGED_MEANWHILE),
+        // Values the domain types already validate, and the append-only audit log: the store
+        // refused what the application should never have sent, which is a defect to log.
+        C::UsersEmailCanonical
+        | C::UsersFirstNameLength
+        | C::UsersLastNameLength
+        | C::UsersRoleKnown
+        | C::UsersCanDownloadReportsBool
+        | C::ProvidersIsFallbackBool
+        | C::SignInSecretsKindKnown
+        | C::AuditEventsAppendOnly
+        | C::CategoriesNameLength
+        | C::CategoriesColourFormat
+        | C::ListingsAgesOrdered
+        | C::ListingsGenderKnown
+        | C::ListingsIndigenousKnown
+        | C::ListingsKindKnown
+        | C::SlotsDurationRange
+        | C::SlotsHoldComplete
+        | C::StationsNameLength
+        | C::KioskSessionsAgeRange
+        | C::KioskSessionsOutcomeKnown
+        | C::KioskSelectionsKindKnown => {
+            AppError::Internal(anyhow::anyhow!("constraint {constraint} refused a change"))
+        }
+    }
+}
+
+/// The message of a change that lost a race with another one.
+const CHANGED_MEANWHILE: &str = "This changed meanwhile; reload and try again.";
 
 /// The field message for a user id that names nobody.
 pub const NO_SUCH_USER: &str = "There is no such user.";

@@ -10,6 +10,8 @@ pub mod csv_safe;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod jobs;
+pub mod local_time;
 pub mod mail;
 pub mod secrets;
 pub mod server;

@@ -38,7 +38,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
 }
 
 /// Serves until `shutdown` resolves, then finishes open requests (within the configured
-/// deadline) and stops the mail worker.
+/// deadline) and stops the mail worker and the sweep.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
@@ -46,12 +46,17 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stop_worker, worker_stopped) = watch::channel(false);
+    let sweep = tokio::spawn(crate::jobs::sweep::run(
+        state.clone(),
+        worker_stopped.clone(),
+    ));
     let worker = tokio::spawn(mail::worker::run(state.clone(), transport, worker_stopped));
     let limits = state.config.limits.clone();
     crate::server::run(listener, http::router(state), limits, shutdown).await;
     // Queued mail stays in the database for the next start.
     let _ = stop_worker.send(true);
     worker.await.context("the mail worker panicked")?;
+    sweep.await.context("the sweep panicked")?;
     Ok(())
 }
 

@@ -2,7 +2,10 @@
 //! cross-site request guard.
 
 pub mod csrf;
+mod require;
 pub mod session;
+
+pub use require::{Needs, Require, perm};
 
 use crate::AppState;
 use crate::config::Config;
@@ -74,34 +77,17 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn actor(&self) -> domain::audit::Actor {
-        domain::audit::Actor::User {
-            id: self.user.id,
-            email: self.user.email.clone(),
-        }
+    /// The account as access control sees it (SPEC §2), for the services.
+    pub fn viewer(&self) -> domain::Viewer {
+        domain::Viewer::Account(self.user.clone())
     }
 }
 
-/// How often at most a session's last-seen time is written.
-const TOUCH_EVERY: Duration = Duration::seconds(15);
-
 /// The user whose live session `token` names, if any.
 pub async fn current_user(token: &str, state: &AppState) -> Result<Option<CurrentUser>> {
-    let hash = state.keys.hash("session", &[token]);
-    let now = state.now();
-    let Some(session) = state
-        .store
-        .session(&hash, now, state.config.session_idle)
-        .await?
-    else {
+    let Some(user) = crate::service::sessions::live_user(state, token).await? else {
         return Ok(None);
     };
-    let Some(user) = state.store.user_by_id(session.user_id).await? else {
-        return Ok(None);
-    };
-    if now - session.last_seen_at >= TOUCH_EVERY {
-        state.store.touch_session(&hash, now).await?;
-    }
     Ok(Some(CurrentUser {
         user,
         csrf_token: state.keys.csrf_token(token),
@@ -166,29 +152,5 @@ impl FromRequestParts<AppState> for ClientOrigin {
         Ok(ClientOrigin(Origin {
             ip: forwarded.or(peer),
         }))
-    }
-}
-
-/// A signed-in administrator; anyone else is refused (`403`, recorded) or sent to sign in.
-pub struct AdminUser(pub CurrentUser);
-
-impl FromRequestParts<AppState> for AdminUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let current = CurrentUser::from_request_parts(parts, state).await?;
-        if current.user.is_admin() {
-            return Ok(AdminUser(current));
-        }
-        let section = parts
-            .extensions
-            .get::<OriginalUri>()
-            .map_or_else(|| parts.uri.path().to_owned(), |uri| uri.path().to_owned());
-        let error = crate::service::denied(state, &current.user, &section).await;
-        Err(if section.starts_with("/api/") {
-            error.into_response()
-        } else {
-            crate::http::pages::PageError(error).into_response()
-        })
     }
 }

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod middleware;
 pub mod pages;
+pub mod routes;
+pub mod shared;
 
 use crate::AppState;
 use crate::auth::csrf;
@@ -11,16 +13,27 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use routes::{Access, RouteEntry, Routes};
 use tower_http::catch_panic::CatchPanicLayer;
+
+/// Every route outside the API, each with who may reach it: the pages, the health check and
+/// the stylesheet. The API's routes are listed by its OpenAPI document.
+pub fn routes() -> Routes {
+    pages::routes()
+        .get("/healthz", Access::Public, healthz)
+        .get("/static/app.css", Access::Public, stylesheet)
+}
+
+/// The table [`routes`] is built from, for the permission test.
+pub fn route_table() -> Vec<RouteEntry> {
+    routes().table().to_vec()
+}
 
 /// The whole application, ready to serve.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(pages::router())
+        .merge(routes().into_router())
         .merge(api::router())
-        .route("/healthz", get(healthz))
-        .route("/static/app.css", get(stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

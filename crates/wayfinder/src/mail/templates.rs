@@ -29,6 +29,8 @@ struct RoleChangedText<'a> {
     first_name: &'a str,
     old_role: &'a str,
     new_role: &'a str,
+    /// Whether the new role reaches every provider (SPEC §2), decided here, not in the text.
+    everywhere: bool,
 }
 
 #[derive(Template)]
@@ -47,6 +49,8 @@ pub fn role_changed(user: &User, old_role: Role) -> Email {
             first_name: &user.first_name,
             old_role: old_role.label(),
             new_role: user.role.label(),
+            everywhere: domain::Viewer::Account(user.clone())
+                .may_everywhere(domain::Permission::ManageProviders),
         }),
         secret_of: None,
     }
@@ -93,14 +97,15 @@ pub fn sign_in(user: &User, code: &str, link: &str) -> Email {
     }
 }
 
-/// The invitation: the same code and link, valid 72 hours.
-pub fn invitation(user: &User, code: &str, link: &str, code_page: &str) -> Email {
-    let expires = user
-        .invitation_expires_at
-        .format(time::macros::format_description!(
-            "[day] [month repr:long] [year], [hour]:[minute] UTC"
-        ))
-        .unwrap_or_default();
+/// The invitation: the same code and link, valid 72 hours; the expiry in the site's time zone.
+pub fn invitation(
+    user: &User,
+    code: &str,
+    link: &str,
+    code_page: &str,
+    zone: &jiff::tz::TimeZone,
+) -> Email {
+    let expires = crate::local_time::when(zone, user.invitation_expires_at);
     Email {
         to: user.email.clone(),
         subject: "You are invited to Wayfinder".into(),

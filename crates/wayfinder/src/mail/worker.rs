@@ -22,8 +22,6 @@ pub const IN_FLIGHT: usize = 4;
 const LEASE_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);
 /// How often to look for due messages without being woken.
 const POLL: std::time::Duration = std::time::Duration::from_secs(2);
-/// How often expired sessions, secrets, rate-limit hits and client names are cleared.
-const SWEEP_EVERY: Duration = Duration::minutes(1);
 
 /// The delay before retry number `attempts` (1-based): 5 s, 10 s, 20 s … at most an hour.
 pub fn backoff(attempts: i64) -> Duration {
@@ -44,7 +42,6 @@ pub async fn run(
     // The ids under way: a lease can run out while its attempt is still going (a clock that
     // jumped), and this worker must not take the same message a second time meanwhile.
     let mut sending = HashSet::new();
-    let mut last_sweep: Option<time::OffsetDateTime> = None;
     loop {
         let free = IN_FLIGHT - in_flight.len();
         if free > 0 {
@@ -57,14 +54,6 @@ pub async fn run(
                     }
                 }
                 Err(error) => tracing::error!(error = %format!("{error:#}"), "mail worker failed"),
-            }
-        }
-        // Expired rows go once a minute (by the app's clock), not at every poll.
-        let now = state.now();
-        if last_sweep.is_none_or(|at| now - at >= SWEEP_EVERY) {
-            last_sweep = Some(now);
-            if let Err(error) = state.store.sweep(now).await {
-                tracing::warn!(error = %error, "sweeping expired rows failed");
             }
         }
         tokio::select! {

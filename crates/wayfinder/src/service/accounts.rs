@@ -117,8 +117,13 @@ pub async fn invite(
     })
     .await?;
     let link = state.config.link(&format!("/sign-in/link?token={token}"));
-    let email =
-        mail::templates::invitation(user, &code, &link, &state.config.link("/sign-in/code"));
+    let email = mail::templates::invitation(
+        user,
+        &code,
+        &link,
+        &state.config.link("/sign-in/code"),
+        &state.config.timezone,
+    );
     mail::queue(tx, state, email).await?;
     Ok(
         NewAuditEvent::new(now, actor.clone(), Action::InvitationSent)
@@ -127,4 +132,13 @@ pub async fn invite(
                 serde_json::json!({ "expires_at": user.invitation_expires_at.unix_timestamp() }),
             ),
     )
+}
+
+/// The providers the account is a member of: what the account's own view and an
+/// administrator's answers about it show.
+pub async fn provider_ids(
+    state: &AppState,
+    user: domain::UserId,
+) -> Result<Vec<domain::ProviderId>> {
+    Ok(state.store.provider_ids(user).await?)
 }

@@ -1,10 +1,12 @@
 //! The audit log page and its CSV export (SPEC §9); administrators only.
 
+use super::authorize;
 use crate::AppState;
 use crate::csv_safe::csv_cell;
 use crate::error::{AppError, FieldErrors, Result};
 use domain::PageNumber;
-use domain::audit::{Action, Actor, NewAuditEvent};
+use domain::audit::{Action, NewAuditEvent};
+use domain::{Permission, Viewer};
 use serde::Deserialize;
 use store::{AuditFilter, StoredAuditEvent};
 use time::{Date, Duration, OffsetDateTime, Time};
@@ -82,32 +84,40 @@ impl AuditQuery {
     }
 }
 
-pub async fn list(state: &AppState, query: &AuditQuery) -> Result<(Vec<StoredAuditEvent>, i64)> {
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &AuditQuery,
+) -> Result<(Vec<StoredAuditEvent>, i64)> {
+    authorize(state, viewer, Permission::ViewAudit).await?;
     Ok(state
         .store
         .audit_page(&query.filter()?, query.page())
         .await?)
 }
 
+/// The columns of the audit export.
+const EXPORT_HEADER: [&str; 10] = [
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "target_kind",
+    "target_id",
+    "target_label",
+    "outcome",
+    "ip",
+    "details",
+];
+
 /// The matching events as CSV; the export itself is recorded.
-pub async fn export(state: &AppState, actor: &Actor, query: &AuditQuery) -> Result<String> {
+pub async fn export(state: &AppState, viewer: &Viewer, query: &AuditQuery) -> Result<String> {
+    authorize(state, viewer, Permission::ViewAudit).await?;
     let filter = query.filter()?;
     let events = state.store.audit_matching(&filter).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "seq",
-        "at",
-        "actor",
-        "action",
-        "target_kind",
-        "target_id",
-        "target_label",
-        "outcome",
-        "ip",
-        "details",
-    ];
     let write_error = |e: csv::Error| AppError::Internal(e.into());
-    writer.write_record(header).map_err(write_error)?;
+    writer.write_record(EXPORT_HEADER).map_err(write_error)?;
     for e in &events {
         let at =
             e.at.format(&time::format_description::well_known::Rfc3339)
@@ -131,7 +141,7 @@ pub async fn export(state: &AppState, actor: &Actor, query: &AuditQuery) -> Resu
     let bytes = writer
         .into_inner()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let event = NewAuditEvent::new(state.now(), actor.clone(), Action::AuditExported).details(
+    let event = NewAuditEvent::new(state.now(), viewer.actor(), Action::AuditExported).details(
         serde_json::json!({
             "actor": filter.actor, "action": filter.action, "from": query.from, "to": query.to,
             "rows": events.len(),

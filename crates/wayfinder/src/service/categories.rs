@@ -1,10 +1,13 @@
-//! Categories of listings (SPEC §6): administrators only (the handlers check the role).
+//! Categories of listings (SPEC §6): for those with [`Permission::ManageCategories`], which
+//! every function here checks itself.
 
+use super::authorize;
 use crate::AppState;
 use crate::error::{AppError, FieldErrors, Result};
-use domain::audit::{Action, Actor, NewAuditEvent};
+use domain::audit::{Action, NewAuditEvent};
 use domain::provider::parse_colour;
 use domain::{Category, CategoryId, PageNumber};
+use domain::{Permission, Viewer};
 use serde::Deserialize;
 use serde_json::json;
 use store::CategoryWithCount;
@@ -32,19 +35,26 @@ fn parse(input: &CategoryInput, base_name: &str, base_colour: &str) -> Result<(S
     }
 }
 
-pub async fn list(state: &AppState, page: PageNumber) -> Result<(Vec<CategoryWithCount>, i64)> {
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    page: PageNumber,
+) -> Result<(Vec<CategoryWithCount>, i64)> {
+    authorize(state, viewer, Permission::ManageCategories).await?;
     Ok(state.store.list_categories(page).await?)
 }
 
-pub async fn get(state: &AppState, id: CategoryId) -> Result<CategoryWithCount> {
+pub async fn get(state: &AppState, viewer: &Viewer, id: CategoryId) -> Result<CategoryWithCount> {
+    authorize(state, viewer, Permission::ManageCategories).await?;
     state.store.category(id).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn create(
     state: &AppState,
-    actor: &Actor,
+    viewer: &Viewer,
     input: &CategoryInput,
 ) -> Result<CategoryWithCount> {
+    authorize(state, viewer, Permission::ManageCategories).await?;
     let (name, colour) = parse(input, "", "")?;
     let now = state.now();
     let category = Category {
@@ -56,7 +66,7 @@ pub async fn create(
     };
     let mut tx = state.store.begin().await?;
     tx.insert_category(&category).await?;
-    let event = NewAuditEvent::new(now, actor.clone(), Action::CategoryCreated)
+    let event = NewAuditEvent::new(now, viewer.actor(), Action::CategoryCreated)
         .target("category", category.id, category.name.as_str())
         .details(json!({ "name": category.name, "colour": category.colour }));
     tx.commit(event).await?;
@@ -68,11 +78,11 @@ pub async fn create(
 
 pub async fn update(
     state: &AppState,
-    actor: &Actor,
+    viewer: &Viewer,
     id: CategoryId,
     input: &CategoryInput,
 ) -> Result<CategoryWithCount> {
-    let current = get(state, id).await?;
+    let current = get(state, viewer, id).await?;
     let before = &current.category;
     let (name, colour) = parse(input, &before.name, &before.colour)?;
     let mut changes = serde_json::Map::new();
@@ -93,7 +103,7 @@ pub async fn update(
     };
     let mut tx = state.store.begin().await?;
     tx.update_category(&after).await?;
-    let event = NewAuditEvent::new(state.now(), actor.clone(), Action::CategoryUpdated)
+    let event = NewAuditEvent::new(state.now(), viewer.actor(), Action::CategoryUpdated)
         .target("category", id, after.name.as_str())
         .details(serde_json::Value::Object(changes));
     tx.commit(event).await?;
@@ -104,11 +114,11 @@ pub async fn update(
 }
 
 /// Deletes the category and unlinks it from its listings; returns how many listings used it.
-pub async fn delete(state: &AppState, actor: &Actor, id: CategoryId) -> Result<i64> {
-    let current = get(state, id).await?;
+pub async fn delete(state: &AppState, viewer: &Viewer, id: CategoryId) -> Result<i64> {
+    let current = get(state, viewer, id).await?;
     let mut tx = state.store.begin().await?;
     let used = tx.delete_category(id).await?.ok_or(AppError::NotFound)?;
-    let event = NewAuditEvent::new(state.now(), actor.clone(), Action::CategoryDeleted)
+    let event = NewAuditEvent::new(state.now(), viewer.actor(), Action::CategoryDeleted)
         .target("category", id, current.category.name.as_str())
         .details(json!({ "listings_unlinked": used }));
     tx.commit(event).await?;

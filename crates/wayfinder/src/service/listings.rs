@@ -2,14 +2,14 @@
 //! of the providers they are a member of. Anything else answers "not found", so that its
 //! existence is not revealed. The kind is chosen once, at creation.
 
+use super::authorize;
 use crate::AppState;
 use crate::error::{AppError, FieldErrors, Result};
-use domain::audit::{Action, Actor, NewAuditEvent};
+use domain::audit::{Action, NewAuditEvent};
 use domain::listing::{Listing, ListingInput, RawListing};
 use domain::report::ListingKind;
-use domain::{Category, PageNumber, Provider, ProviderId, User};
+use domain::{Category, ListingId, PageNumber, Permission, Provider, ProviderId, Scope, Viewer};
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 
 /// A listing as typed, over a base: a field that is `None` keeps its value. Ages are text here
 /// (blank clears the limit) so that a form and a JSON number meet the same rules.
@@ -83,14 +83,23 @@ fn fields_json(l: &Listing) -> Map<String, Value> {
     value.as_object().cloned().unwrap_or_default()
 }
 
+/// Whether the provider is within the scope of the viewer's grant.
+async fn in_scope(state: &AppState, scope: Scope, id: ProviderId) -> Result<bool> {
+    Ok(match scope {
+        Scope::All => true,
+        Scope::MemberOf(user) => state.store.is_member(user, id).await?,
+    })
+}
+
 /// The provider, if `viewer` may manage its listings; otherwise "not found".
 pub async fn provider_in_scope(
     state: &AppState,
-    viewer: &User,
+    viewer: &Viewer,
     id: ProviderId,
 ) -> Result<Provider> {
+    let scope = authorize(state, viewer, Permission::ManageListings).await?;
     let provider = state.store.provider(id).await?.ok_or(AppError::NotFound)?;
-    if viewer.is_admin() || state.store.is_member(viewer.id, id).await? {
+    if in_scope(state, scope, id).await? {
         Ok(provider)
     } else {
         Err(AppError::NotFound)
@@ -98,14 +107,10 @@ pub async fn provider_in_scope(
 }
 
 /// The listing, if `viewer` may manage it; otherwise "not found".
-pub async fn get(state: &AppState, viewer: &User, id: Uuid) -> Result<Listing> {
+pub async fn get(state: &AppState, viewer: &Viewer, id: ListingId) -> Result<Listing> {
+    let scope = authorize(state, viewer, Permission::ManageListings).await?;
     let listing = state.store.listing(id).await?.ok_or(AppError::NotFound)?;
-    if viewer.is_admin()
-        || state
-            .store
-            .is_member(viewer.id, listing.provider_id)
-            .await?
-    {
+    if in_scope(state, scope, listing.provider_id).await? {
         Ok(listing)
     } else {
         Err(AppError::NotFound)
@@ -115,7 +120,7 @@ pub async fn get(state: &AppState, viewer: &User, id: Uuid) -> Result<Listing> {
 /// A page of the provider's listings of one kind.
 pub async fn list(
     state: &AppState,
-    viewer: &User,
+    viewer: &Viewer,
     provider: ProviderId,
     kind: Option<ListingKind>,
     page: PageNumber,
@@ -148,16 +153,16 @@ const CATEGORY_GONE: &str = "One of the chosen categories no longer exists.";
 
 pub async fn create(
     state: &AppState,
-    viewer: &User,
-    actor: &Actor,
+    viewer: &Viewer,
     provider_id: ProviderId,
     patch: &ListingPatch,
 ) -> Result<Listing> {
     provider_in_scope(state, viewer, provider_id).await?;
+    let actor = &viewer.actor();
     let kind = parse_kind(patch.kind.as_deref());
     let input = patch.parse(RawListing::default(), kind.clone().err())?;
     let listing = Listing {
-        id: Uuid::new_v4(),
+        id: ListingId::new(),
         provider_id,
         kind: kind.map_err(|m| AppError::field("kind", m))?,
         name: input.name,
@@ -207,12 +212,12 @@ fn changes(before: &Listing, after: &Listing) -> Map<String, Value> {
 
 pub async fn update(
     state: &AppState,
-    viewer: &User,
-    actor: &Actor,
-    id: Uuid,
+    viewer: &Viewer,
+    id: ListingId,
     patch: &ListingPatch,
 ) -> Result<Listing> {
     get(state, viewer, id).await?;
+    let actor = &viewer.actor();
     super::retrying(|| async move {
         let mut tx = state.store.begin().await?;
         let before = tx.listing_for_update(id).await?.ok_or(AppError::NotFound)?;
@@ -282,8 +287,9 @@ pub async fn upcoming_booked(state: &AppState, listing: &Listing) -> Result<i64>
 
 /// Deletes the listing with its slots; a booking listing with upcoming booked appointments is
 /// refused (`409`, saying how many).
-pub async fn delete(state: &AppState, viewer: &User, actor: &Actor, id: Uuid) -> Result<Listing> {
+pub async fn delete(state: &AppState, viewer: &Viewer, id: ListingId) -> Result<Listing> {
     get(state, viewer, id).await?;
+    let actor = &viewer.actor();
     super::retrying(|| async move {
         let mut tx = state.store.begin().await?;
         let listing = tx.listing_for_update(id).await?.ok_or(AppError::NotFound)?;

@@ -4,10 +4,13 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod categories;
+pub mod dashboard;
 pub mod listings;
+pub mod members;
 pub mod providers;
 pub mod rate_limit;
 pub mod reports;
+pub mod sessions;
 pub mod setup;
 pub mod sign_in;
 pub mod slot_input;
@@ -16,6 +19,7 @@ pub mod users;
 pub mod zone;
 
 use crate::error::{AppError, Result};
+use domain::{Permission, Scope, Viewer};
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -60,23 +64,28 @@ impl Origin {
     }
 }
 
-/// Records that `user` was refused `what`, and returns the `403` to answer with.
-pub async fn denied(
-    state: &crate::AppState,
-    user: &domain::User,
-    what: &str,
-) -> crate::error::AppError {
-    use domain::audit::{Action, Actor, NewAuditEvent};
-    let actor = Actor::User {
-        id: user.id,
-        email: user.email.clone(),
-    };
-    let event = NewAuditEvent::new(state.now(), actor, Action::AccessDenied)
+/// Records that `viewer` was refused `what`, and returns the `403` to answer with.
+pub async fn denied(state: &crate::AppState, viewer: &Viewer, what: &str) -> AppError {
+    use domain::audit::{Action, NewAuditEvent};
+    let event = NewAuditEvent::new(state.now(), viewer.actor(), Action::AccessDenied)
         .target("section", what, what)
         .outcome("refused");
     match state.store.audit(event).await {
-        Ok(()) => crate::error::AppError::Forbidden,
+        Ok(()) => AppError::Forbidden,
         Err(error) => error.into(),
+    }
+}
+
+/// The scope of `permission` for `viewer`; a refusal is recorded and answered `403`. Services
+/// call this themselves, whatever the handler checked: a use case cannot be reached without it.
+pub async fn authorize(
+    state: &crate::AppState,
+    viewer: &Viewer,
+    permission: Permission,
+) -> Result<Scope> {
+    match viewer.scope(permission) {
+        Some(scope) => Ok(scope),
+        None => Err(denied(state, viewer, permission.as_str()).await),
     }
 }
 

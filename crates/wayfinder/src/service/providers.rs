@@ -1,13 +1,15 @@
-//! Providers, their members and the fallback provider (SPEC §6). A User sees only the providers
-//! they are a member of: any other answers "not found", so its existence is not revealed.
+//! Providers, their members and the fallback provider (SPEC §6). Each function checks its
+//! permission of SPEC §2 and the provider against its scope: a provider outside the scope of
+//! [`Permission::SeeProviders`] answers "not found", so its existence is not revealed; one in
+//! sight that the viewer may not change answers "not allowed".
 
+use super::authorize;
 use crate::AppState;
-use crate::error::{AppError, FieldErrors, NO_SUCH_USER, Result};
-use domain::audit::{Action, Actor, NewAuditEvent};
-use domain::{PageNumber, Provider, ProviderId, ProviderProfile, User, UserId};
+use crate::error::{AppError, FieldErrors, Result};
+use domain::audit::{Action, NewAuditEvent};
+use domain::{PageNumber, Permission, Provider, ProviderId, ProviderProfile, Scope, Viewer};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use store::StoreError;
 
 /// A provider's profile as typed; on update, missing fields keep their value.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -57,34 +59,57 @@ fn profile_json(p: &ProviderProfile) -> Map<String, Value> {
 }
 
 /// The provider, if `viewer` may see it; otherwise "not found".
-pub async fn visible(state: &AppState, viewer: &User, id: ProviderId) -> Result<Provider> {
+pub async fn visible(state: &AppState, viewer: &Viewer, id: ProviderId) -> Result<Provider> {
+    let scope = authorize(state, viewer, Permission::SeeProviders).await?;
     let provider = state.store.provider(id).await?.ok_or(AppError::NotFound)?;
-    if viewer.is_admin() || state.store.is_member(viewer.id, id).await? {
+    if in_scope(state, scope, id).await? {
         Ok(provider)
     } else {
         Err(AppError::NotFound)
     }
 }
 
-/// Like [`visible`], and then only for administrators (a member gets "not allowed").
-async fn manageable(state: &AppState, viewer: &User, id: ProviderId) -> Result<Provider> {
+async fn in_scope(state: &AppState, scope: Scope, id: ProviderId) -> Result<bool> {
+    Ok(match scope {
+        Scope::All => true,
+        Scope::MemberOf(user) => state.store.is_member(user, id).await?,
+    })
+}
+
+/// Whether `viewer` may do `permission` to a provider they can see: what the pages offer
+/// (`can_edit`) and what [`manageable`] enforces are this one rule. Every provider permission
+/// reaches no further than [`Permission::SeeProviders`], so a provider in sight is in scope.
+pub fn may(viewer: &Viewer, permission: Permission) -> bool {
+    viewer.may(permission)
+}
+
+/// Like [`visible`], and then only with `permission` (otherwise "not allowed", recorded).
+pub(super) async fn manageable(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ProviderId,
+    permission: Permission,
+) -> Result<Provider> {
     let provider = visible(state, viewer, id).await?;
-    if viewer.is_admin() {
+    if may(viewer, permission) {
         Ok(provider)
     } else {
-        Err(super::denied(state, viewer, "providers.manage").await)
+        Err(super::denied(state, viewer, permission.as_str()).await)
     }
 }
 
 pub async fn list(
     state: &AppState,
-    viewer: &User,
+    viewer: &Viewer,
     page: PageNumber,
 ) -> Result<(Vec<Provider>, i64)> {
-    Ok(state.store.list_providers(viewer, page).await?)
+    let scope = authorize(state, viewer, Permission::SeeProviders).await?;
+    Ok(state.store.list_providers(scope, page).await?)
 }
 
-pub async fn create(state: &AppState, actor: &Actor, input: &ProviderInput) -> Result<Provider> {
+pub async fn create(state: &AppState, viewer: &Viewer, input: &ProviderInput) -> Result<Provider> {
+    authorize(state, viewer, Permission::ManageProviders).await?;
+    let actor = &viewer.actor();
     let profile = input.over(&ProviderProfile::default())?;
     let now = state.now();
     let provider = Provider {
@@ -115,11 +140,11 @@ pub async fn create(state: &AppState, actor: &Actor, input: &ProviderInput) -> R
 
 pub async fn update(
     state: &AppState,
-    viewer: &User,
+    viewer: &Viewer,
     id: ProviderId,
     input: &ProviderInput,
 ) -> Result<Provider> {
-    manageable(state, viewer, id).await?;
+    manageable(state, viewer, id, Permission::ManageProviders).await?;
     super::retrying(|| edit(state, viewer, id, input)).await
 }
 
@@ -127,7 +152,7 @@ pub async fn update(
 /// transaction sees it, and a provider deleted meanwhile is "not found", never a 200.
 async fn edit(
     state: &AppState,
-    viewer: &User,
+    viewer: &Viewer,
     id: ProviderId,
     input: &ProviderInput,
 ) -> Result<Provider> {
@@ -155,30 +180,23 @@ async fn edit(
         ..before
     };
     tx.update_provider(&after).await?;
-    let event = NewAuditEvent::new(state.now(), actor_of(viewer), Action::ProviderUpdated)
+    let event = NewAuditEvent::new(state.now(), viewer.actor(), Action::ProviderUpdated)
         .target("provider", id, after.name.as_str())
         .details(Value::Object(changed));
     tx.commit(event).await?;
     Ok(after)
 }
 
-fn actor_of(user: &User) -> Actor {
-    Actor::User {
-        id: user.id,
-        email: user.email.clone(),
-    }
-}
-
 /// Deletes the provider (its memberships and listings go with it); clears the fallback setting
 /// when it was the fallback provider.
-pub async fn delete(state: &AppState, viewer: &User, id: ProviderId) -> Result<()> {
-    manageable(state, viewer, id).await?;
+pub async fn delete(state: &AppState, viewer: &Viewer, id: ProviderId) -> Result<()> {
+    manageable(state, viewer, id, Permission::ManageProviders).await?;
     super::retrying(|| async move {
         let mut tx = state.store.begin().await?;
         // The row as deleted says whether it was the fallback: a setting made a moment ago by
         // someone else is recorded truly.
         let provider = tx.delete_provider(id).await?.ok_or(AppError::NotFound)?;
-        let event = NewAuditEvent::new(state.now(), actor_of(viewer), Action::ProviderDeleted)
+        let event = NewAuditEvent::new(state.now(), viewer.actor(), Action::ProviderDeleted)
             .target("provider", id, provider.name.as_str())
             .details(json!({ "was_fallback": provider.is_fallback }));
         tx.commit(event).await?;
@@ -190,9 +208,11 @@ pub async fn delete(state: &AppState, viewer: &User, id: ProviderId) -> Result<(
 /// Makes a provider the fallback provider, or clears the setting with `None`.
 pub async fn set_fallback(
     state: &AppState,
-    actor: &Actor,
+    viewer: &Viewer,
     id: Option<ProviderId>,
 ) -> Result<Option<Provider>> {
+    authorize(state, viewer, Permission::ManageProviders).await?;
+    let actor = &viewer.actor();
     super::retrying(|| async move {
         let mut tx = state.store.begin().await?;
         // Checked in the transaction, which keeps it from being deleted until the end: a
@@ -225,23 +245,35 @@ pub async fn set_fallback(
 /// match in all: what pickers and the home page show, bounded however large the directory.
 pub async fn find(
     state: &AppState,
-    viewer: &User,
+    viewer: &Viewer,
     q: Option<&str>,
     limit: i64,
 ) -> Result<(Vec<store::ProviderSummary>, i64)> {
-    Ok(state.store.find_providers(viewer, q, limit).await?)
+    let scope = authorize(state, viewer, Permission::SeeProviders).await?;
+    Ok(state.store.find_providers(scope, q, limit).await?)
 }
 
-/// These providers, by name (ids that name none are left out).
-pub async fn by_ids(state: &AppState, ids: &[ProviderId]) -> Result<Vec<store::ProviderSummary>> {
-    Ok(state.store.providers_by_ids(ids).await?)
+/// These providers, by name, as far as the viewer may see them (ids that name none, or a
+/// provider out of scope, are left out).
+pub async fn by_ids(
+    state: &AppState,
+    viewer: &Viewer,
+    ids: &[ProviderId],
+) -> Result<Vec<store::ProviderSummary>> {
+    let scope = authorize(state, viewer, Permission::SeeProviders).await?;
+    let mut found = state.store.providers_by_ids(ids).await?;
+    if let Some(user) = scope.member_of() {
+        let own = state.store.provider_ids(user).await?;
+        found.retain(|p| own.contains(&p.id));
+    }
+    Ok(found)
 }
 
 /// The one provider the viewer may see that a typed name picks: the one called exactly that
 /// (any case), or the only one whose name contains it. Otherwise a message for `field`.
 pub async fn named(
     state: &AppState,
-    viewer: &User,
+    viewer: &Viewer,
     name: &str,
     field: &'static str,
 ) -> Result<ProviderId> {
@@ -267,118 +299,4 @@ pub async fn named(
             format!("{total} providers match \u{201c}{q}\u{201d}. Type more of the name."),
         )),
     }
-}
-
-/// A member of a provider, with those of their providers that the viewer may see.
-pub struct Member {
-    pub user: User,
-    pub provider_ids: Vec<ProviderId>,
-}
-
-/// A page of the provider's members. Each member's other providers are shown only as far as
-/// the viewer may see them: a member of one provider learns nothing of the others.
-pub async fn members(
-    state: &AppState,
-    viewer: &User,
-    id: ProviderId,
-    page: PageNumber,
-) -> Result<(Vec<Member>, i64)> {
-    visible(state, viewer, id).await?;
-    let (users, total) = state.store.members(id, page).await?;
-    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
-    let memberships = state.store.memberships_of(&ids).await?;
-    let own = if viewer.is_admin() {
-        None
-    } else {
-        Some(state.store.provider_ids(viewer.id).await?)
-    };
-    let may_see = |p: &ProviderId| own.as_ref().is_none_or(|own| own.contains(p));
-    let members = users
-        .into_iter()
-        .map(|user| Member {
-            provider_ids: memberships
-                .iter()
-                .filter(|m| m.user_id == user.id && may_see(&m.provider_id))
-                .map(|m| m.provider_id)
-                .collect(),
-            user,
-        })
-        .collect();
-    Ok((members, total))
-}
-
-fn membership_event(
-    state: &AppState,
-    viewer: &User,
-    action: Action,
-    provider: &Provider,
-    user: &User,
-) -> NewAuditEvent {
-    NewAuditEvent::new(state.now(), actor_of(viewer), action)
-        .target("user", user.id, user.email.as_str())
-        .details(json!({ "provider_id": provider.id, "provider": provider.name }))
-}
-
-/// Adds an existing user to the provider's members.
-pub async fn add_member(
-    state: &AppState,
-    viewer: &User,
-    id: ProviderId,
-    user_id: UserId,
-) -> Result<User> {
-    manageable(state, viewer, id).await?;
-    super::retrying(|| enrol(state, viewer, id, user_id)).await
-}
-
-/// The transaction of [`add_member`]: the provider and the user are read in it and kept from
-/// deletion until it ends, so a concurrent delete either waits or has already happened.
-async fn enrol(state: &AppState, viewer: &User, id: ProviderId, user_id: UserId) -> Result<User> {
-    let mut tx = state.store.begin().await?;
-    let provider = tx.provider_for_share(id).await?.ok_or(AppError::NotFound)?;
-    let user = tx
-        .user_for_update(user_id)
-        .await?
-        .ok_or_else(|| AppError::field("user_id", NO_SUCH_USER))?;
-    let added = tx.add_membership(user_id, id, state.now()).await;
-    let added = added.map_err(|error| match error {
-        // The provider is the page the person is on: gone is "not found".
-        StoreError::Conflict { constraint } if constraint == "memberships_provider_id_fkey" => {
-            AppError::NotFound
-        }
-        other => other.into(),
-    })?;
-    if !added {
-        return Err(AppError::conflict(
-            Some("user_id"),
-            "This person is already a member.",
-        ));
-    }
-    let event = membership_event(state, viewer, Action::MembershipAdded, &provider, &user);
-    tx.commit(event).await?;
-    Ok(user)
-}
-
-/// Removes a member: effective on their very next request; they keep their account.
-pub async fn remove_member(
-    state: &AppState,
-    viewer: &User,
-    id: ProviderId,
-    user_id: UserId,
-) -> Result<()> {
-    manageable(state, viewer, id).await?;
-    super::retrying(|| async move {
-        let mut tx = state.store.begin().await?;
-        let provider = tx.provider_for_share(id).await?.ok_or(AppError::NotFound)?;
-        let user = tx
-            .user_for_update(user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !tx.remove_membership(user_id, id).await? {
-            return Err(AppError::NotFound);
-        }
-        let event = membership_event(state, viewer, Action::MembershipRemoved, &provider, &user);
-        tx.commit(event).await?;
-        Ok(())
-    })
-    .await
 }

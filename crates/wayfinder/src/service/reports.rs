@@ -4,9 +4,9 @@
 use crate::AppState;
 use crate::csv_safe::csv_cell;
 use crate::error::{AppError, FieldErrors, Result};
-use domain::User;
-use domain::audit::{Action, Actor, NewAuditEvent};
+use domain::audit::{Action, NewAuditEvent};
 use domain::report::SESSION_CSV_HEADER;
+use domain::{Permission, Scope, Viewer};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 use store::ReportFilter;
@@ -91,33 +91,26 @@ impl ReportQuery {
 /// when the last row has gone out (or the client went away).
 pub async fn sessions_csv(
     state: &AppState,
-    user: &User,
+    viewer: &Viewer,
     query: &ReportQuery,
 ) -> Result<mpsc::Receiver<Vec<u8>>> {
-    if !user.may_download_reports() {
-        return Err(crate::service::denied(state, user, "reports").await);
-    }
+    let scope = super::authorize(state, viewer, Permission::DownloadReports).await?;
     let (from, until) = query.range(&state.config.timezone)?;
     let filter = ReportFilter {
         from,
         until,
-        member_of: (!user.is_admin()).then_some(user.id),
+        member_of: scope.member_of(),
     };
     let rows = state.store.session_report(filter);
     let (sender, chunks) = mpsc::channel(4);
-    let event = NewAuditEvent::new(
-        state.now(),
-        Actor::User {
-            id: user.id,
-            email: user.email.clone(),
-        },
-        Action::ReportDownloaded,
-    )
-    .target("report", "sessions.csv", "sessions.csv");
-    let scope = if user.is_admin() {
-        "all"
-    } else {
-        "own providers"
+    let event = NewAuditEvent::new(state.now(), viewer.actor(), Action::ReportDownloaded).target(
+        "report",
+        "sessions.csv",
+        "sessions.csv",
+    );
+    let scope = match scope {
+        Scope::All => "all",
+        Scope::MemberOf(_) => "own providers",
     };
     let (state, query) = (state.clone(), query.clone());
     tokio::spawn(async move {

@@ -5,17 +5,16 @@
 use super::{retrying, zone};
 use crate::AppState;
 use crate::error::{AppError, FieldErrors, Result};
-use domain::audit::{Action, Actor, NewAuditEvent};
-use domain::listing::Slot;
+use domain::audit::{Action, NewAuditEvent};
+use domain::listing::{Listing, Slot};
 use domain::report::ListingKind;
 use domain::slot_series::{SlotRequest, SlotSeries};
-use domain::{PageNumber, Provider, ProviderId, User};
+use domain::{ListingId, PageNumber, Provider, ProviderId, SlotId, Viewer};
 use jiff::civil::Date;
 use serde_json::json;
 use std::collections::HashMap;
-use store::slots::{FreeSlotSummary, ListingRef, Removal, SlotEntry, SlotStatus, SlotWindow};
+use store::slots::{FreeSlotSummary, Removal, SlotEntry, SlotStatus, SlotWindow};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// A slot as people see it: with the client's name while it is kept (booked ones only).
 #[derive(Debug, Clone)]
@@ -27,7 +26,7 @@ pub struct SlotLine {
 /// One booked appointment of a day sheet.
 #[derive(Debug, Clone)]
 pub struct SheetLine {
-    pub slot_id: Uuid,
+    pub slot_id: SlotId,
     pub starts_at: OffsetDateTime,
     pub duration_minutes: i64,
     pub listing_name: String,
@@ -79,29 +78,10 @@ impl Range {
     }
 }
 
-/// The provider may be seen and changed by `viewer` (SPEC §2: admins all, members theirs).
-async fn in_scope(state: &AppState, viewer: &User, provider: ProviderId) -> Result<()> {
-    if viewer.is_admin() || state.store.is_member(viewer.id, provider).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// The listing, when `viewer` may see it.
-pub async fn listing(state: &AppState, viewer: &User, id: Uuid) -> Result<ListingRef> {
-    let listing = state
-        .store
-        .listing_ref(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    in_scope(state, viewer, listing.provider_id).await?;
-    Ok(listing)
-}
-
-/// The booking listing, when `viewer` may see it; an information listing has no slots.
-pub async fn booking_listing(state: &AppState, viewer: &User, id: Uuid) -> Result<ListingRef> {
-    let listing = listing(state, viewer, id).await?;
+/// The booking listing, when `viewer` may manage it (SPEC §2: `ManageListings` in its scope,
+/// "not found" otherwise); an information listing has no slots.
+pub async fn booking_listing(state: &AppState, viewer: &Viewer, id: ListingId) -> Result<Listing> {
+    let listing = super::listings::get(state, viewer, id).await?;
     if listing.kind != ListingKind::Booking {
         return Err(AppError::field(
             "listing_id",
@@ -129,8 +109,8 @@ fn unseal(state: &AppState, sealed: &[u8]) -> Option<String> {
 /// A page of the listing's slots in the range, by start, and how many there are in all.
 pub async fn list(
     state: &AppState,
-    viewer: &User,
-    listing_id: Uuid,
+    viewer: &Viewer,
+    listing_id: ListingId,
     range: Range,
     page: PageNumber,
 ) -> Result<(Vec<SlotLine>, i64)> {
@@ -160,11 +140,11 @@ pub fn plan(state: &AppState, request: &SlotRequest) -> Result<SlotSeries> {
 /// naming every clashing time).
 pub async fn create(
     state: &AppState,
-    viewer: &User,
-    actor: &Actor,
-    listing_id: Uuid,
+    viewer: &Viewer,
+    listing_id: ListingId,
     request: &SlotRequest,
 ) -> Result<Vec<SlotLine>> {
+    let actor = &viewer.actor();
     let listing = booking_listing(state, viewer, listing_id).await?;
     let series = plan(state, request)?;
     let now = state.now();
@@ -172,7 +152,7 @@ pub async fn create(
         .starts
         .iter()
         .map(|&starts_at| Slot {
-            id: Uuid::new_v4(),
+            id: SlotId::new(),
             listing_id,
             starts_at,
             duration_minutes: series.duration_minutes,
@@ -224,29 +204,28 @@ fn clash(state: &AppState, starts: &[OffsetDateTime]) -> AppError {
     AppError::conflict(Some("starts_at"), message)
 }
 
-/// The slot with its listing, when `viewer` may see it.
-pub async fn slot(state: &AppState, viewer: &User, id: Uuid) -> Result<(SlotLine, ListingRef)> {
-    let (entry, listing) = state
+/// The slot with its listing, when `viewer` may manage that listing.
+pub async fn slot(state: &AppState, viewer: &Viewer, id: SlotId) -> Result<(SlotLine, Listing)> {
+    let entry = state
         .store
         .slot_entry(id, state.now())
         .await?
         .ok_or(AppError::NotFound)?;
-    in_scope(state, viewer, listing.provider_id).await?;
+    let listing = super::listings::get(state, viewer, entry.listing_id).await?;
     Ok((line(state, entry), listing))
 }
 
 /// Removes a free slot; a held or booked one only with `cancel` (its booking goes with it).
 pub async fn remove(
     state: &AppState,
-    viewer: &User,
-    actor: &Actor,
-    id: Uuid,
+    viewer: &Viewer,
+    id: SlotId,
     cancel: bool,
 ) -> Result<SlotEntry> {
     let (_, listing) = slot(state, viewer, id).await?;
     let now = state.now();
     let tz = state.config.timezone.clone();
-    let actor = actor.clone();
+    let actor = viewer.actor();
     let describe = move |s: &SlotEntry| {
         let action = if s.status == SlotStatus::Booked {
             Action::SlotBookingCancelled
@@ -283,11 +262,11 @@ pub async fn remove(
 /// The provider's booked appointments on `day` (in the configured zone), by start.
 pub async fn day_sheet(
     state: &AppState,
-    viewer: &User,
+    viewer: &Viewer,
     provider_id: ProviderId,
     day: Date,
 ) -> Result<(Provider, Vec<SheetLine>)> {
-    let provider = super::providers::visible(state, viewer, provider_id).await?;
+    let provider = super::listings::provider_in_scope(state, viewer, provider_id).await?;
     let (from, until) = zone::day_range(day, &state.config.timezone);
     let entries = state.store.day_sheet(provider_id, from, until).await?;
     let lines = entries
@@ -310,8 +289,8 @@ pub async fn day_sheet(
 /// end of this week (in the configured zone). Listings with none are absent.
 pub async fn free_summary(
     state: &AppState,
-    listing_ids: &[Uuid],
-) -> Result<HashMap<Uuid, FreeSlotSummary>> {
+    listing_ids: &[ListingId],
+) -> Result<HashMap<ListingId, FreeSlotSummary>> {
     let now = state.now();
     let week_end = zone::week_end(now, &state.config.timezone);
     let rows = state

@@ -5,7 +5,7 @@ use crate::helpers::TestApp;
 use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::listing::Station;
 use domain::report::{KioskSession, ListingKind, Outcome, Selection};
-use domain::{ProviderId, Role};
+use domain::{Gender, IndigenousStatus, KioskSessionId, ProviderId, Role, StationId};
 use serde_json::json;
 use time::macros::datetime;
 use uuid::Uuid;
@@ -44,22 +44,22 @@ async fn fixture(app: &TestApp, admin: &Api<'_>) -> Fixture {
     let legal = admin.create_provider("Legal Aid").await;
     let link = admin.create_provider("Community Link").await;
     let station = Station {
-        id: Uuid::from_u128(1),
+        id: StationId(Uuid::from_u128(1)),
         name: "@Unit 1".into(),
         token_hash: vec![1; 32],
         revoked_at: None,
         created_at: datetime!(2026-01-01 0:00 UTC),
     };
     let session = |id: u128, started: time::OffsetDateTime| KioskSession {
-        id: Uuid::from_u128(id),
+        id: KioskSessionId(Uuid::from_u128(id)),
         station_id: station.id,
         started_at: started,
         ended_at: Some(started + time::Duration::minutes(15)),
         outcome: Some(Outcome::Completed),
         consented_at: Some(started),
-        gender: Some("male".into()),
+        gender: Some(Gender::Male),
         age: Some(34),
-        indigenous_status: Some("non_indigenous".into()),
+        indigenous_status: Some(IndigenousStatus::NonIndigenous),
         client_name_sealed: Some(app.state.keys.seal(b"Johnny Secretname")),
         categories: vec![(None, "Housing".into()), (None, "+Legal".into())],
         selections: vec![],
@@ -83,7 +83,7 @@ async fn fixture(app: &TestApp, admin: &Api<'_>) -> Fixture {
         outcome: Some(Outcome::Abandoned),
         gender: None,
         age: None,
-        indigenous_status: Some("prefer_not_to_say".into()),
+        indigenous_status: Some(IndigenousStatus::PreferNotToSay),
         client_name_sealed: None,
         categories: vec![],
         ..session(0xa2, datetime!(2026-03-02 08:30 UTC))

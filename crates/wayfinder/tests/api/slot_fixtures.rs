@@ -15,16 +15,16 @@ use uuid::Uuid;
 /// another part of the issue).
 pub async fn listing(app: &TestApp, provider: &str, kind: ListingKind, name: &str) -> String {
     let listing = Listing {
-        id: Uuid::new_v4(),
+        id: domain::ListingId::new(),
         provider_id: provider.parse::<ProviderId>().unwrap(),
         kind,
         name: name.into(),
         description: String::new(),
         eligibility_notes: String::new(),
-        gender: domain::listing::GenderFilter::Any,
+        gender: domain::GenderFilter::Any,
         min_age: None,
         max_age: None,
-        indigenous: domain::listing::IndigenousFilter::Any,
+        indigenous: domain::IndigenousFilter::Any,
         category_ids: Vec::new(),
         created_at: app.clock_now(),
     };
@@ -81,14 +81,14 @@ pub async fn book(app: &TestApp, slot: &str, client: &str) -> String {
 pub async fn kiosk_session(app: &TestApp, client: &str) -> String {
     let now = app.clock_now();
     let station = Station {
-        id: Uuid::new_v4(),
+        id: domain::StationId::new(),
         name: format!("Station {}", Uuid::new_v4().simple()),
         token_hash: Uuid::new_v4().as_bytes().to_vec(),
         revoked_at: None,
         created_at: now,
     };
     let session = KioskSession {
-        id: Uuid::new_v4(),
+        id: domain::KioskSessionId::new(),
         station_id: station.id,
         started_at: now,
         ended_at: Some(now),

@@ -281,7 +281,7 @@ async fn the_database_refuses_a_second_slot_at_a_start_and_a_second_client_for_a
     );
     let refused = raw(&app, &duplicate).await;
     assert!(
-        matches!(&refused, Err(StoreError::Conflict { constraint }) if constraint == "slots_listing_start_key"),
+        matches!(&refused, Err(StoreError::Conflict(c)) if c.name() == "slots_listing_start_key"),
         "{refused:?}"
     );
 
@@ -290,7 +290,7 @@ async fn the_database_refuses_a_second_slot_at_a_start_and_a_second_client_for_a
     let rebook = format!("UPDATE slots SET booked_by_session = '{second}' WHERE id = '{slot}'");
     let refused = raw(&app, &rebook).await;
     assert!(
-        matches!(&refused, Err(StoreError::Conflict { constraint }) if constraint == "slots_booking_not_replaced"),
+        matches!(&refused, Err(StoreError::Conflict(c)) if c.name() == "slots_booking_not_replaced"),
         "{refused:?}"
     );
     let held_and_booked = format!(
@@ -298,7 +298,7 @@ async fn the_database_refuses_a_second_slot_at_a_start_and_a_second_client_for_a
     );
     let refused = raw(&app, &held_and_booked).await;
     assert!(
-        matches!(&refused, Err(StoreError::Conflict { constraint }) if constraint == "slots_held_or_booked"),
+        matches!(&refused, Err(StoreError::Conflict(c)) if c.name() == "slots_held_or_booked"),
         "{refused:?}"
     );
 }
@@ -323,7 +323,7 @@ async fn the_free_slot_summary_gives_the_next_free_start_and_the_free_count_this
     }
     book(&app, &ids[1], "Booked Client").await;
     hold(&app, &ids[2]).await;
-    let listings: Vec<uuid::Uuid> = [&s.listing, &empty]
+    let listings: Vec<domain::ListingId> = [&s.listing, &empty]
         .iter()
         .map(|id| id.parse().unwrap())
         .collect();

@@ -170,7 +170,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back() {
     let user = create_account(&app, "ann@example.org").await;
     assert!(app.state.store.user_by_id(user.id).await.unwrap().is_some());
     wait_for_failed_attempt(&app).await;
-    let card = wayfinder::service::users::get(&app.state, user.id)
+    let card = wayfinder::service::users::get(&app.state, &domain::Viewer::cli(), user.id)
         .await
         .unwrap();
     assert!(
@@ -192,7 +192,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back() {
     }
     assert_eq!(sink.messages().len(), 1);
     assert!(queue_row(&app).ends_with("|1|1"), "{}", queue_row(&app));
-    let card = wayfinder::service::users::get(&app.state, user.id)
+    let card = wayfinder::service::users::get(&app.state, &domain::Viewer::cli(), user.id)
         .await
         .unwrap();
     assert!(!card.mail_undelivered);

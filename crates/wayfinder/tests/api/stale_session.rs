@@ -140,7 +140,7 @@ async fn after_the_idle_timeout_the_browser_can_sign_in_again_and_its_stale_cook
 async fn after_the_account_is_deleted_its_browser_can_use_the_sign_in_forms_again() {
     let app = TestApp::spawn().await;
     let (ann, stale) = signed_in_user(&app, ANN).await;
-    wayfinder::service::users::delete(&app.state, &domain::audit::Actor::Cli, ann.id)
+    wayfinder::service::users::delete(&app.state, &domain::Viewer::cli(), ann.id)
         .await
         .unwrap();
 

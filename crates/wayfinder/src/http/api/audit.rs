@@ -1,10 +1,10 @@
 //! `/audit` and `/audit.csv` (SPEC §9), administrators only.
 
-use super::ApiQuery;
 use super::views::{AuditEventView, Paged};
 use crate::AppState;
-use crate::auth::AdminUser;
+use crate::auth::{Require, perm};
 use crate::error::Result;
+use crate::http::shared::QueryParams;
 use crate::service::audit_log::{self, AuditQuery};
 use axum::Json;
 use axum::extract::State;
@@ -19,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export))
 }
 
-#[utoipa::path(get, path = "/audit", operation_id = "list_audit_events", params(AuditQuery),
+#[utoipa::path(get, path = "/audit", extensions(("x-permission" = json!("view_audit"))), operation_id = "list_audit_events", params(AuditQuery),
     tag = "audit", security(("session_cookie" = [])),
     responses(
         (status = 200, description = "A page of events, newest first.",
@@ -29,10 +29,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     ))]
 async fn list(
     State(state): State<AppState>,
-    _admin: AdminUser,
-    ApiQuery(query): ApiQuery<AuditQuery>,
+    access: Require<perm::ViewAudit>,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<Json<Paged<AuditEventView>>> {
-    let (events, total) = audit_log::list(&state, &query).await?;
+    let (events, total) = audit_log::list(&state, &access.viewer, &query).await?;
     let items = events.iter().map(AuditEventView::from).collect();
     Ok(Json(Paged {
         items,
@@ -41,7 +41,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/audit.csv", operation_id = "export_audit_events",
+#[utoipa::path(get, path = "/audit.csv", extensions(("x-permission" = json!("view_audit"))), operation_id = "export_audit_events",
     params(AuditQuery), tag = "audit", security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The events that match, as a CSV attachment.",
@@ -51,10 +51,10 @@ async fn list(
     ))]
 async fn export(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
-    ApiQuery(query): ApiQuery<AuditQuery>,
+    access: Require<perm::ViewAudit>,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<impl IntoResponse> {
-    let csv = audit_log::export(&state, &admin.actor(), &query).await?;
+    let csv = audit_log::export(&state, &access.viewer, &query).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -52,7 +52,7 @@ pub struct SentView {
     message: &'static str,
 }
 
-#[utoipa::path(post, path = "/auth/sign-in", operation_id = "request_sign_in",
+#[utoipa::path(post, path = "/auth/sign-in", extensions(("x-permission" = json!("public"))), operation_id = "request_sign_in",
     request_body = SignInBody, tag = "auth",
     responses(
         (status = 202, description = "The same answer whether or not the address has an \
@@ -73,7 +73,7 @@ pub(super) async fn request_sign_in(
     Ok((StatusCode::ACCEPTED, jar, Json(SentView { message: SENT })))
 }
 
-#[utoipa::path(post, path = "/auth/verify", operation_id = "verify_sign_in",
+#[utoipa::path(post, path = "/auth/verify", extensions(("x-permission" = json!("public"))), operation_id = "verify_sign_in",
     request_body = VerifyBody, tag = "auth",
     responses(
         (status = 200, description = "Signed in; sets the session cookie.", body = SessionView),
@@ -102,7 +102,7 @@ pub(super) async fn verify(
     Ok((jar, Json(view)))
 }
 
-#[utoipa::path(post, path = "/auth/sign-out", operation_id = "sign_out", tag = "auth",
+#[utoipa::path(post, path = "/auth/sign-out", extensions(("x-permission" = json!("signed_in"))), operation_id = "sign_out", tag = "auth",
     security(("session_cookie" = [], "csrf_token" = [])),
     responses((status = 204, description = "Signed out; the session cookie is removed.")))]
 pub(super) async fn sign_out(
@@ -119,7 +119,7 @@ pub(super) async fn sign_out(
     ))
 }
 
-#[utoipa::path(get, path = "/me", operation_id = "current_session", tag = "auth",
+#[utoipa::path(get, path = "/me", extensions(("x-permission" = json!("signed_in"))), operation_id = "current_session", tag = "auth",
     security(("session_cookie" = [])),
     responses((status = 200, description = "The signed-in user and the CSRF token.",
         body = SessionView)))]

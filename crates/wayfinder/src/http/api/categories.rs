@@ -1,11 +1,12 @@
 //! `/categories` (SPEC §6), administrators only.
 
+use super::ApiJson;
 use super::providers::PageQuery;
 use super::views::{CategoryView, Paged};
-use super::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
-use crate::auth::AdminUser;
+use crate::auth::{Require, perm};
 use crate::error::Result;
+use crate::http::shared::{QueryParams, path_id};
 use crate::service::categories::{self, CategoryInput};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -20,7 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, update, remove))
 }
 
-#[utoipa::path(get, path = "/categories", operation_id = "list_categories", tag = "categories",
+#[utoipa::path(get, path = "/categories", extensions(("x-permission" = json!("manage_categories"))), operation_id = "list_categories", tag = "categories",
     params(PageQuery),
     security(("session_cookie" = [])),
     responses(
@@ -29,11 +30,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     ))]
 async fn list(
     State(state): State<AppState>,
-    _admin: AdminUser,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    access: Require<perm::ManageCategories>,
+    QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Paged<CategoryView>>> {
     let page = PageNumber::new(query.page);
-    let (items, total) = categories::list(&state, page).await?;
+    let (items, total) = categories::list(&state, &access.viewer, page).await?;
     Ok(Json(Paged {
         items: items.iter().map(CategoryView::from).collect(),
         total,
@@ -41,7 +42,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/categories", operation_id = "create_category", tag = "categories",
+#[utoipa::path(post, path = "/categories", extensions(("x-permission" = json!("manage_categories"))), operation_id = "create_category", tag = "categories",
     request_body = CategoryInput,
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
@@ -52,14 +53,14 @@ async fn list(
     ))]
 async fn create(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageCategories>,
     ApiJson(input): ApiJson<CategoryInput>,
 ) -> Result<(StatusCode, Json<CategoryView>)> {
-    let category = categories::create(&state, &admin.actor(), &input).await?;
+    let category = categories::create(&state, &access.viewer, &input).await?;
     Ok((StatusCode::CREATED, Json(CategoryView::from(&category))))
 }
 
-#[utoipa::path(get, path = "/categories/{id}", operation_id = "get_category", tag = "categories",
+#[utoipa::path(get, path = "/categories/{id}", extensions(("x-permission" = json!("manage_categories"))), operation_id = "get_category", tag = "categories",
     params(("id" = String, Path, description = "The category's id.")),
     security(("session_cookie" = [])),
     responses(
@@ -68,15 +69,15 @@ async fn create(
     ))]
 async fn show(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    access: Require<perm::ManageCategories>,
     Path(id): Path<String>,
 ) -> Result<Json<CategoryView>> {
     Ok(Json(CategoryView::from(
-        &categories::get(&state, path_id(&id)?).await?,
+        &categories::get(&state, &access.viewer, path_id(&id)?).await?,
     )))
 }
 
-#[utoipa::path(patch, path = "/categories/{id}", operation_id = "update_category",
+#[utoipa::path(patch, path = "/categories/{id}", extensions(("x-permission" = json!("manage_categories"))), operation_id = "update_category",
     tag = "categories",
     params(("id" = String, Path, description = "The category's id.")),
     request_body = CategoryInput,
@@ -89,15 +90,15 @@ async fn show(
     ))]
 async fn update(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageCategories>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CategoryInput>,
 ) -> Result<Json<CategoryView>> {
-    let category = categories::update(&state, &admin.actor(), path_id(&id)?, &input).await?;
+    let category = categories::update(&state, &access.viewer, path_id(&id)?, &input).await?;
     Ok(Json(CategoryView::from(&category)))
 }
 
-#[utoipa::path(delete, path = "/categories/{id}", operation_id = "delete_category",
+#[utoipa::path(delete, path = "/categories/{id}", extensions(("x-permission" = json!("manage_categories"))), operation_id = "delete_category",
     tag = "categories",
     params(("id" = String, Path, description = "The category's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -107,9 +108,9 @@ async fn update(
     ))]
 async fn remove(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageCategories>,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    categories::delete(&state, &admin.actor(), path_id(&id)?).await?;
+    categories::delete(&state, &access.viewer, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

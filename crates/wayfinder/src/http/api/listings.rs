@@ -1,17 +1,19 @@
 //! `/providers/{id}/listings` and `/listings/{id}` (SPEC §12): a provider's listings, for
 //! administrators and the provider's members.
 
+use super::ApiJson;
 use super::views::Paged;
-use super::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Require, perm};
 use crate::error::{AppError, Result};
+use crate::http::shared::{QueryParams, path_id};
 use crate::service::listings::{self, ListingPatch};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::PageNumber;
-use domain::listing::{GenderFilter, IndigenousFilter, Listing};
+use domain::listing::Listing;
+use domain::{GenderFilter, IndigenousFilter};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
@@ -24,31 +26,31 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, update, remove))
 }
 
-fn strings(values: &[&str], description: &str) -> Object {
+fn strings<'a>(values: impl IntoIterator<Item = &'a str>, description: &str) -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
-        .enum_values(Some(values.iter().copied()))
+        .enum_values(Some(values))
         .description(Some(description))
         .build()
 }
 
 fn kind_schema() -> Object {
     strings(
-        &["information", "booking"],
+        ["information", "booking"],
         "Fixed once the listing is created.",
     )
 }
 
 fn gender_schema() -> Object {
     strings(
-        &GenderFilter::ALL.map(GenderFilter::as_str),
+        GenderFilter::ALL.iter().map(|g| g.as_str()),
         "Who the listing is for by gender.",
     )
 }
 
 fn indigenous_schema() -> Object {
     strings(
-        &IndigenousFilter::ALL.map(IndigenousFilter::as_str),
+        IndigenousFilter::ALL.iter().map(|i| i.as_str()),
         "Who the listing is for by Indigenous status.",
     )
 }
@@ -149,7 +151,8 @@ pub struct ListingQuery {
     pub page: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/providers/{id}/listings", operation_id = "list_listings",
+#[utoipa::path(get, path = "/providers/{id}/listings",
+    extensions(("x-permission" = json!("manage_listings"))), operation_id = "list_listings",
     tag = "listings",
     params(("id" = String, Path, description = "The provider's id."), ListingQuery),
     security(("session_cookie" = [])),
@@ -160,9 +163,9 @@ pub struct ListingQuery {
     ))]
 async fn list(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<ListingQuery>,
+    QueryParams(query): QueryParams<ListingQuery>,
 ) -> Result<Json<Paged<ListingView>>> {
     let page = PageNumber::new(query.page);
     let kind = match query.kind.as_deref() {
@@ -170,7 +173,7 @@ async fn list(
         kind => Some(listings::parse_kind(kind).map_err(|m| AppError::field("kind", m))?),
     };
     let provider = path_id(&id)?;
-    let (items, total) = listings::list(&state, &current.user, provider, kind, page).await?;
+    let (items, total) = listings::list(&state, &access.viewer, provider, kind, page).await?;
     Ok(Json(Paged {
         items: items.iter().map(ListingView::from).collect(),
         total,
@@ -178,7 +181,8 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/providers/{id}/listings", operation_id = "create_listing",
+#[utoipa::path(post, path = "/providers/{id}/listings",
+    extensions(("x-permission" = json!("manage_listings"))), operation_id = "create_listing",
     tag = "listings",
     params(("id" = String, Path, description = "The provider's id.")),
     request_body = ListingBody,
@@ -189,29 +193,30 @@ async fn list(
     ))]
 async fn create(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ListingBody>,
 ) -> Result<(StatusCode, Json<ListingView>)> {
-    let (user, actor) = (&current.user, current.actor());
-    let listing = listings::create(&state, user, &actor, path_id(&id)?, &body.patch()).await?;
+    let listing = listings::create(&state, &access.viewer, path_id(&id)?, &body.patch()).await?;
     Ok((StatusCode::CREATED, Json(ListingView::from(&listing))))
 }
 
-#[utoipa::path(get, path = "/listings/{id}", operation_id = "get_listing", tag = "listings",
+#[utoipa::path(get, path = "/listings/{id}",
+    extensions(("x-permission" = json!("manage_listings"))), operation_id = "get_listing", tag = "listings",
     params(("id" = String, Path, description = "The listing's id.")),
     security(("session_cookie" = [])),
     responses((status = 200, description = "The listing.", body = ListingView)))]
 async fn show(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
 ) -> Result<Json<ListingView>> {
-    let listing = listings::get(&state, &current.user, path_id(&id)?).await?;
+    let listing = listings::get(&state, &access.viewer, path_id(&id)?).await?;
     Ok(Json(ListingView::from(&listing)))
 }
 
-#[utoipa::path(patch, path = "/listings/{id}", operation_id = "update_listing", tag = "listings",
+#[utoipa::path(patch, path = "/listings/{id}",
+    extensions(("x-permission" = json!("manage_listings"))), operation_id = "update_listing", tag = "listings",
     params(("id" = String, Path, description = "The listing's id.")),
     request_body = ListingBody,
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -222,16 +227,16 @@ async fn show(
     ))]
 async fn update(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ListingBody>,
 ) -> Result<Json<ListingView>> {
-    let (user, actor) = (&current.user, current.actor());
-    let listing = listings::update(&state, user, &actor, path_id(&id)?, &body.patch()).await?;
+    let listing = listings::update(&state, &access.viewer, path_id(&id)?, &body.patch()).await?;
     Ok(Json(ListingView::from(&listing)))
 }
 
-#[utoipa::path(delete, path = "/listings/{id}", operation_id = "delete_listing",
+#[utoipa::path(delete, path = "/listings/{id}",
+    extensions(("x-permission" = json!("manage_listings"))), operation_id = "delete_listing",
     tag = "listings",
     params(("id" = String, Path, description = "The listing's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -242,10 +247,9 @@ async fn update(
     ))]
 async fn remove(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    let (user, actor) = (&current.user, current.actor());
-    listings::delete(&state, user, &actor, path_id(&id)?).await?;
+    listings::delete(&state, &access.viewer, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,17 +6,16 @@ mod categories;
 mod listings;
 mod openapi;
 mod providers;
-pub mod reports;
+mod reports;
 mod slots;
-pub mod users;
+mod users;
 pub mod views;
 
 use crate::AppState;
 use crate::error::AppError;
 use axum::Router;
-use axum::extract::{FromRequest, FromRequestParts, Json, Query, Request};
+use axum::extract::{FromRequest, Json, Request};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -31,9 +30,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(providers::router())
         .merge(categories::router())
         .merge(listings::router())
+        .merge(slots::router())
         .merge(audit::router())
         .merge(reports::router())
-        .merge(slots::router())
         .merge(openapi::router());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", api)
 }
@@ -66,23 +65,4 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(rejection) => Err(AppError::bad_request("invalid_body", rejection.body_text())),
         }
     }
-}
-
-/// Query parameters: a query that cannot be read is a `400` with the parser's explanation.
-pub struct ApiQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Query(value)| ApiQuery(value))
-            .map_err(|rejection| AppError::bad_request("invalid_query", rejection.body_text()))
-    }
-}
-
-/// An id from the path; one that is not even well-formed names nothing, so "not found".
-pub fn path_id<T: std::str::FromStr>(text: &str) -> Result<T, AppError> {
-    text.parse().map_err(|_| AppError::NotFound)
 }

@@ -48,7 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The finished document, built once from the same route list as the router.
 static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(super::document);
 
-#[utoipa::path(get, path = "/openapi.json", operation_id = "openapi_document", tag = "meta",
+#[utoipa::path(get, path = "/openapi.json", extensions(("x-permission" = json!("public"))), operation_id = "openapi_document", tag = "meta",
     responses((status = 200, description = "This OpenAPI 3.1 document.", body = Object)))]
 async fn document() -> Json<&'static utoipa::openapi::OpenApi> {
     Json(&DOCUMENT)
@@ -99,7 +99,7 @@ pub fn operations(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &m
 }
 
 /// The errors that come from the operation's shape rather than from its handler: the extractors
-/// (`ApiJson`, `ApiQuery`, `path_id`, `CurrentUser`), the cross-site guard and the body limit.
+/// (`ApiJson`, `QueryParams`, `path_id`, `CurrentUser`), the cross-site guard and the body limit.
 fn add_shared_errors(method: &str, operation: &mut Operation) {
     let has = |place: ParameterIn| {
         operation

@@ -1,10 +1,12 @@
 //! `/providers`, their members, and the fallback provider setting (SPEC §6).
 
+use super::ApiJson;
 use super::views::{Paged, ProviderView, UserView};
-use super::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
-use crate::auth::{AdminUser, CurrentUser};
+use crate::auth::{Require, perm};
 use crate::error::Result;
+use crate::http::shared::{QueryParams, path_id};
+use crate::service::members;
 use crate::service::providers::{self, ProviderInput};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -44,7 +46,7 @@ pub struct FallbackSetting {
     pub provider_id: Option<String>,
 }
 
-#[utoipa::path(get, path = "/providers", operation_id = "list_providers", tag = "providers",
+#[utoipa::path(get, path = "/providers", extensions(("x-permission" = json!("see_providers"))), operation_id = "list_providers", tag = "providers",
     params(PageQuery),
     security(("session_cookie" = [])),
     responses(
@@ -53,11 +55,11 @@ pub struct FallbackSetting {
     ))]
 async fn list(
     State(state): State<AppState>,
-    current: CurrentUser,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    access: Require<perm::SeeProviders>,
+    QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Paged<ProviderView>>> {
     let page = PageNumber::new(query.page);
-    let (providers, total) = providers::list(&state, &current.user, page).await?;
+    let (providers, total) = providers::list(&state, &access.viewer, page).await?;
     Ok(Json(Paged {
         items: providers.iter().map(ProviderView::from).collect(),
         total,
@@ -65,7 +67,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/providers", operation_id = "create_provider", tag = "providers",
+#[utoipa::path(post, path = "/providers", extensions(("x-permission" = json!("manage_providers"))), operation_id = "create_provider", tag = "providers",
     request_body = ProviderInput,
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
@@ -75,14 +77,14 @@ async fn list(
     ))]
 async fn create(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageProviders>,
     ApiJson(input): ApiJson<ProviderInput>,
 ) -> Result<(StatusCode, Json<ProviderView>)> {
-    let provider = providers::create(&state, &admin.actor(), &input).await?;
+    let provider = providers::create(&state, &access.viewer, &input).await?;
     Ok((StatusCode::CREATED, Json(ProviderView::from(&provider))))
 }
 
-#[utoipa::path(get, path = "/providers/{id}", operation_id = "get_provider", tag = "providers",
+#[utoipa::path(get, path = "/providers/{id}", extensions(("x-permission" = json!("see_providers"))), operation_id = "get_provider", tag = "providers",
     params(("id" = String, Path, description = "The provider's id.")),
     security(("session_cookie" = [])),
     responses(
@@ -90,14 +92,14 @@ async fn create(
     ))]
 async fn show(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
 ) -> Result<Json<ProviderView>> {
-    let provider = providers::visible(&state, &current.user, path_id(&id)?).await?;
+    let provider = providers::visible(&state, &access.viewer, path_id(&id)?).await?;
     Ok(Json(ProviderView::from(&provider)))
 }
 
-#[utoipa::path(patch, path = "/providers/{id}", operation_id = "update_provider", tag = "providers",
+#[utoipa::path(patch, path = "/providers/{id}", extensions(("x-permission" = json!("manage_providers"))), operation_id = "update_provider", tag = "providers",
     params(("id" = String, Path, description = "The provider's id.")),
     request_body = ProviderInput,
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -108,15 +110,15 @@ async fn show(
     ))]
 async fn update(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ProviderInput>,
 ) -> Result<Json<ProviderView>> {
-    let provider = providers::update(&state, &current.user, path_id(&id)?, &input).await?;
+    let provider = providers::update(&state, &access.viewer, path_id(&id)?, &input).await?;
     Ok(Json(ProviderView::from(&provider)))
 }
 
-#[utoipa::path(delete, path = "/providers/{id}", operation_id = "delete_provider",
+#[utoipa::path(delete, path = "/providers/{id}", extensions(("x-permission" = json!("manage_providers"))), operation_id = "delete_provider",
     tag = "providers",
     params(("id" = String, Path, description = "The provider's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -126,14 +128,14 @@ async fn update(
     ))]
 async fn remove(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    providers::delete(&state, &current.user, path_id(&id)?).await?;
+    providers::delete(&state, &access.viewer, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/providers/{id}/members", operation_id = "list_members",
+#[utoipa::path(get, path = "/providers/{id}/members", extensions(("x-permission" = json!("see_members"))), operation_id = "list_members",
     tag = "providers",
     params(("id" = String, Path, description = "The provider's id."), PageQuery),
     security(("session_cookie" = [])),
@@ -142,14 +144,14 @@ async fn remove(
     ))]
 async fn members(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeMembers>,
     Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Paged<UserView>>> {
     let page = PageNumber::new(query.page);
-    let (members, total) = providers::members(&state, &current.user, path_id(&id)?, page).await?;
+    let (members, total) = members::page(&state, &access.viewer, path_id(&id)?, page).await?;
     let now = state.now();
-    let view = |m: &providers::Member| {
+    let view = |m: &members::Member| {
         let ids = m.provider_ids.iter().map(ToString::to_string).collect();
         UserView::new(&m.user, ids, now)
     };
@@ -160,7 +162,7 @@ async fn members(
     }))
 }
 
-#[utoipa::path(post, path = "/providers/{id}/members", operation_id = "add_member",
+#[utoipa::path(post, path = "/providers/{id}/members", extensions(("x-permission" = json!("manage_members"))), operation_id = "add_member",
     tag = "providers",
     params(("id" = String, Path, description = "The provider's id.")),
     request_body = NewMember,
@@ -173,7 +175,7 @@ async fn members(
     ))]
 async fn add_member(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
     ApiJson(member): ApiJson<NewMember>,
 ) -> Result<(StatusCode, Json<UserView>)> {
@@ -181,14 +183,14 @@ async fn add_member(
         .user_id
         .parse()
         .map_err(|_| crate::error::AppError::field("user_id", crate::error::NO_SUCH_USER))?;
-    let user = providers::add_member(&state, &current.user, path_id(&id)?, user_id).await?;
+    let user = members::add(&state, &access.viewer, path_id(&id)?, user_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(UserView::load(&state, &user).await?),
     ))
 }
 
-#[utoipa::path(delete, path = "/providers/{id}/members/{user_id}", operation_id = "remove_member",
+#[utoipa::path(delete, path = "/providers/{id}/members/{user_id}", extensions(("x-permission" = json!("manage_members"))), operation_id = "remove_member",
     tag = "providers",
     params(
         ("id" = String, Path, description = "The provider's id."),
@@ -201,14 +203,14 @@ async fn add_member(
     ))]
 async fn remove_member(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path((id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
-    providers::remove_member(&state, &current.user, path_id(&id)?, path_id(&user_id)?).await?;
+    members::remove(&state, &access.viewer, path_id(&id)?, path_id(&user_id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(put, path = "/settings/fallback-provider", operation_id = "set_fallback_provider",
+#[utoipa::path(put, path = "/settings/fallback-provider", extensions(("x-permission" = json!("manage_providers"))), operation_id = "set_fallback_provider",
     tag = "providers",
     request_body = FallbackSetting,
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -219,7 +221,7 @@ async fn remove_member(
     ))]
 async fn set_fallback(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageProviders>,
     ApiJson(setting): ApiJson<FallbackSetting>,
 ) -> Result<Json<FallbackSetting>> {
     let id = match setting.provider_id.as_deref() {
@@ -228,7 +230,7 @@ async fn set_fallback(
         })?),
         None => None,
     };
-    let provider = providers::set_fallback(&state, &admin.actor(), id).await?;
+    let provider = providers::set_fallback(&state, &access.viewer, id).await?;
     Ok(Json(FallbackSetting {
         provider_id: provider.map(|p| p.id.to_string()),
     }))

@@ -1,15 +1,12 @@
 //! `/reports/sessions.csv` (SPEC §7).
 
-use super::ApiQuery;
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Require, perm};
 use crate::error::Result;
+use crate::http::shared::{QueryParams, csv_attachment};
 use crate::service::reports::{self, ReportQuery};
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use tokio::sync::mpsc;
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,27 +15,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A streamed `text/csv` attachment: each chunk goes out as soon as it is written.
-pub fn csv_attachment(chunks: mpsc::Receiver<Vec<u8>>) -> Response {
-    let stream = futures_util::stream::unfold(chunks, |mut chunks| async move {
-        chunks
-            .recv()
-            .await
-            .map(|chunk| (Ok::<_, std::io::Error>(chunk), chunks))
-    });
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"sessions.csv\"",
-            ),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response()
-}
-
-#[utoipa::path(get, path = "/reports/sessions.csv", operation_id = "export_sessions",
+#[utoipa::path(get, path = "/reports/sessions.csv", extensions(("x-permission" = json!("download_reports"))), operation_id = "export_sessions",
     params(ReportQuery), tag = "reports", security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The sessions of the range (for a User, of their \
@@ -49,9 +26,9 @@ pub fn csv_attachment(chunks: mpsc::Receiver<Vec<u8>>) -> Response {
     ))]
 pub(super) async fn sessions_csv(
     State(state): State<AppState>,
-    current: CurrentUser,
-    ApiQuery(query): ApiQuery<ReportQuery>,
+    access: Require<perm::DownloadReports>,
+    QueryParams(query): QueryParams<ReportQuery>,
 ) -> Result<Response> {
-    let chunks = reports::sessions_csv(&state, &current.user, &query).await?;
+    let chunks = reports::sessions_csv(&state, &access.viewer, &query).await?;
     Ok(csv_attachment(chunks))
 }

@@ -1,11 +1,12 @@
 //! `/listings/{id}/slots` and `/slots/{id}` (SPEC §12): appointment slots of booking listings,
 //! for administrators and the listing's provider's members.
 
+use super::ApiJson;
 use super::views::Paged;
-use super::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Require, perm};
 use crate::error::Result;
+use crate::http::shared::{QueryParams, path_id};
 use crate::service::slot_input::NewSlotsInput;
 use crate::service::slots::{self, Range, SlotLine};
 use crate::service::zone;
@@ -89,7 +90,8 @@ pub struct RemoveQuery {
     pub cancel_booking: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/listings/{id}/slots", operation_id = "list_slots", tag = "slots",
+#[utoipa::path(get, path = "/listings/{id}/slots", extensions(("x-permission" = json!("manage_listings"))),
+    operation_id = "list_slots", tag = "slots",
     params(("id" = String, Path, description = "The booking listing's id."), SlotQuery),
     security(("session_cookie" = [])),
     responses(
@@ -99,14 +101,14 @@ pub struct RemoveQuery {
     ))]
 async fn list(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<SlotQuery>,
+    QueryParams(query): QueryParams<SlotQuery>,
 ) -> Result<Json<Paged<SlotView>>> {
     let listing_id = path_id(&id)?;
     let range = Range::parse(&state, query.from.as_deref(), query.to.as_deref())?;
     let page = PageNumber::new(query.page);
-    let (lines, total) = slots::list(&state, &current.user, listing_id, range, page).await?;
+    let (lines, total) = slots::list(&state, &access.viewer, listing_id, range, page).await?;
     Ok(Json(Paged {
         items: lines.iter().map(|l| SlotView::of(&state, l)).collect(),
         total,
@@ -114,7 +116,8 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/listings/{id}/slots", operation_id = "create_slots", tag = "slots",
+#[utoipa::path(post, path = "/listings/{id}/slots", extensions(("x-permission" = json!("manage_listings"))),
+    operation_id = "create_slots", tag = "slots",
     params(("id" = String, Path, description = "The booking listing's id.")),
     request_body = NewSlotsInput,
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -127,26 +130,20 @@ async fn list(
     ))]
 async fn create(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewSlotsInput>,
 ) -> Result<(StatusCode, Json<CreatedSlots>)> {
     let listing_id = path_id(&id)?;
-    slots::booking_listing(&state, &current.user, listing_id).await?;
+    slots::booking_listing(&state, &access.viewer, listing_id).await?;
     let request = input.request(&state.config.timezone)?;
-    let created = slots::create(
-        &state,
-        &current.user,
-        &current.actor(),
-        listing_id,
-        &request,
-    )
-    .await?;
+    let created = slots::create(&state, &access.viewer, listing_id, &request).await?;
     let items = created.iter().map(|l| SlotView::of(&state, l)).collect();
     Ok((StatusCode::CREATED, Json(CreatedSlots { items })))
 }
 
-#[utoipa::path(delete, path = "/slots/{id}", operation_id = "delete_slot", tag = "slots",
+#[utoipa::path(delete, path = "/slots/{id}", extensions(("x-permission" = json!("manage_listings"))),
+    operation_id = "delete_slot", tag = "slots",
     params(("id" = String, Path, description = "The slot's id."), RemoveQuery),
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
@@ -156,18 +153,11 @@ async fn create(
     ))]
 async fn remove(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<RemoveQuery>,
+    QueryParams(query): QueryParams<RemoveQuery>,
 ) -> Result<StatusCode> {
     let cancel = query.cancel_booking.unwrap_or(false);
-    slots::remove(
-        &state,
-        &current.user,
-        &current.actor(),
-        path_id(&id)?,
-        cancel,
-    )
-    .await?;
+    slots::remove(&state, &access.viewer, path_id(&id)?, cancel).await?;
     Ok(StatusCode::NO_CONTENT)
 }

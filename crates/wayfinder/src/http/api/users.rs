@@ -1,17 +1,16 @@
 //! `/users`: the Users section for administrators (SPEC §3).
 
+use super::ApiJson;
 use super::views::{Paged, UserView};
-use super::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
-use crate::auth::AdminUser;
-use crate::error::{AppError, Result};
-use crate::service::users::{self, NewUser, UserChanges};
+use crate::auth::{Require, perm};
+use crate::error::Result;
+use crate::http::shared::{QueryParams, path_id};
+use crate::service::users::{self, NewUser, UserChanges, UserQuery};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use domain::{PageNumber, Role};
-use serde::Deserialize;
-use store::UserFilter;
+use domain::PageNumber;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,48 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Search and filters of the users grid.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(default)]
-pub struct UserQuery {
-    /// Part of the name or email.
-    pub q: Option<String>,
-    /// Only accounts with this role.
-    #[param(schema_with = super::views::role_schema)]
-    pub role: Option<String>,
-    /// Only members of this provider.
-    pub provider_id: Option<String>,
-    /// The page, from 1 (a number out of range is clamped).
-    pub page: Option<i64>,
-}
-
-impl UserQuery {
-    pub fn filter(&self) -> Result<UserFilter> {
-        let role = match self.role.as_deref().filter(|r| !r.is_empty()) {
-            Some(role) => Some(
-                Role::parse(role)
-                    .ok_or_else(|| AppError::field("role", "Choose admin or user."))?,
-            ),
-            None => None,
-        };
-        let provider_id = match self.provider_id.as_deref().filter(|p| !p.is_empty()) {
-            Some(id) => Some(
-                id.parse()
-                    .map_err(|_| AppError::field("provider_id", "Unknown provider."))?,
-            ),
-            None => None,
-        };
-        let q = domain::text::parse_query(self.q.as_deref())
-            .map_err(|message| AppError::field("q", message))?;
-        Ok(UserFilter {
-            q,
-            role,
-            provider_id,
-        })
-    }
-}
-
-#[utoipa::path(get, path = "/users", operation_id = "list_users", tag = "users",
+#[utoipa::path(get, path = "/users", extensions(("x-permission" = json!("manage_users"))), operation_id = "list_users", tag = "users",
     params(UserQuery),
     security(("session_cookie" = [])),
     responses(
@@ -74,11 +32,11 @@ impl UserQuery {
     ))]
 async fn list(
     State(state): State<AppState>,
-    _admin: AdminUser,
-    ApiQuery(query): ApiQuery<UserQuery>,
+    access: Require<perm::ManageUsers>,
+    QueryParams(query): QueryParams<UserQuery>,
 ) -> Result<Json<Paged<UserView>>> {
     let page = PageNumber::new(query.page);
-    let (cards, total) = users::list(&state, &query.filter()?, page).await?;
+    let (cards, total) = users::list(&state, &access.viewer, &query.filter()?, page).await?;
     let items = cards
         .iter()
         .map(|c| UserView::from_card(c, state.now()))
@@ -90,7 +48,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/users", operation_id = "create_user", tag = "users",
+#[utoipa::path(post, path = "/users", extensions(("x-permission" = json!("manage_users"))), operation_id = "create_user", tag = "users",
     request_body = NewUser,
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
@@ -101,17 +59,17 @@ async fn list(
     ))]
 async fn create(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageUsers>,
     ApiJson(input): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<UserView>)> {
-    let user = users::create(&state, &admin.actor(), &input).await?;
+    let user = users::create(&state, &access.viewer, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(UserView::load(&state, &user).await?),
     ))
 }
 
-#[utoipa::path(get, path = "/users/{id}", operation_id = "get_user", tag = "users",
+#[utoipa::path(get, path = "/users/{id}", extensions(("x-permission" = json!("manage_users"))), operation_id = "get_user", tag = "users",
     params(("id" = String, Path, description = "The account's id.")),
     security(("session_cookie" = [])),
     responses(
@@ -120,14 +78,14 @@ async fn create(
     ))]
 async fn show(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    access: Require<perm::ManageUsers>,
     Path(id): Path<String>,
 ) -> Result<Json<UserView>> {
-    let card = users::get(&state, path_id(&id)?).await?;
+    let card = users::get(&state, &access.viewer, path_id(&id)?).await?;
     Ok(Json(UserView::from_card(&card, state.now())))
 }
 
-#[utoipa::path(patch, path = "/users/{id}", operation_id = "update_user", tag = "users",
+#[utoipa::path(patch, path = "/users/{id}", extensions(("x-permission" = json!("manage_users"))), operation_id = "update_user", tag = "users",
     params(("id" = String, Path, description = "The account's id.")),
     request_body = UserChanges,
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -141,15 +99,15 @@ async fn show(
     ))]
 async fn update(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageUsers>,
     Path(id): Path<String>,
     ApiJson(changes): ApiJson<UserChanges>,
 ) -> Result<Json<UserView>> {
-    let user = users::update(&state, &admin.actor(), path_id(&id)?, &changes).await?;
+    let user = users::update(&state, &access.viewer, path_id(&id)?, &changes).await?;
     Ok(Json(UserView::load(&state, &user).await?))
 }
 
-#[utoipa::path(delete, path = "/users/{id}", operation_id = "delete_user", tag = "users",
+#[utoipa::path(delete, path = "/users/{id}", extensions(("x-permission" = json!("manage_users"))), operation_id = "delete_user", tag = "users",
     params(("id" = String, Path, description = "The account's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
     responses(
@@ -160,14 +118,14 @@ async fn update(
     ))]
 async fn remove(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageUsers>,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    users::delete(&state, &admin.actor(), path_id(&id)?).await?;
+    users::delete(&state, &access.viewer, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/users/{id}/invitation", operation_id = "resend_invitation",
+#[utoipa::path(post, path = "/users/{id}/invitation", extensions(("x-permission" = json!("manage_users"))), operation_id = "resend_invitation",
     tag = "users",
     params(("id" = String, Path, description = "The account's id.")),
     security(("session_cookie" = [], "csrf_token" = [])),
@@ -178,10 +136,10 @@ async fn remove(
     ))]
 async fn resend_invitation(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageUsers>,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<UserView>)> {
-    let user = users::resend_invitation(&state, &admin.actor(), path_id(&id)?).await?;
+    let user = users::resend_invitation(&state, &access.viewer, path_id(&id)?).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(UserView::load(&state, &user).await?),

@@ -94,8 +94,9 @@ impl UserView {
         Self::new(&card.user, ids, now)
     }
 
+    /// The account with the providers it is a member of, read through the service.
     pub async fn load(state: &AppState, user: &User) -> Result<Self> {
-        let ids = state.store.provider_ids(user.id).await?;
+        let ids = crate::service::accounts::provider_ids(state, user.id).await?;
         Ok(Self::new(
             user,
             ids.iter().map(ToString::to_string).collect(),

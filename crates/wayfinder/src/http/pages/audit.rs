@@ -2,20 +2,20 @@
 
 use super::{Nav, PageError, Pager, encode_query};
 use crate::AppState;
-use crate::auth::AdminUser;
+use crate::auth::{Require, perm};
 use crate::error::AppError;
-use crate::http::api::ApiQuery;
+use crate::http::routes::{Access, Routes};
+use crate::http::shared::QueryParams;
 use crate::service::audit_log::{self, AuditQuery};
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
+use domain::Permission;
 use domain::audit::Action;
 use store::StoredAuditEvent;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/audit", get(index))
+pub fn routes() -> Routes {
+    Routes::new().get("/audit", Access::Needs(Permission::ViewAudit), index)
 }
 
 #[derive(Template)]
@@ -28,6 +28,8 @@ struct IndexPage {
     pager: Pager,
     export_href: String,
     error: Option<AppError>,
+    /// Where times are shown.
+    zone: jiff::tz::TimeZone,
 }
 
 impl IndexPage {
@@ -40,14 +42,14 @@ impl IndexPage {
     }
 
     fn when(&self, event: &StoredAuditEvent) -> String {
-        super::when(event.at)
+        crate::local_time::when(&self.zone, event.at)
     }
 }
 
 async fn index(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
-    ApiQuery(query): ApiQuery<AuditQuery>,
+    access: Require<perm::ViewAudit>,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<Response, PageError> {
     let filters = encode_query(&[
         ("actor", query.actor.as_deref()),
@@ -55,7 +57,7 @@ async fn index(
         ("from", query.from.as_deref()),
         ("to", query.to.as_deref()),
     ]);
-    let (events, total, error) = match audit_log::list(&state, &query).await {
+    let (events, total, error) = match audit_log::list(&state, &access.viewer, &query).await {
         Ok((events, total)) => (events, total, None),
         Err(error @ AppError::Validation(_)) => (Vec::new(), 0, Some(error)),
         Err(error) => return Err(error.into()),
@@ -64,7 +66,8 @@ async fn index(
         .as_ref()
         .map_or(axum::http::StatusCode::OK, AppError::status);
     let page = IndexPage {
-        nav: Nav::new(&admin, "/audit"),
+        nav: Nav::new(&access.current, "/audit"),
+        zone: state.config.timezone.clone(),
         actions: Action::ALL.iter().map(|a| a.as_str()).collect(),
         events,
         pager: Pager::new("/audit", &filters, query.page().get(), total),

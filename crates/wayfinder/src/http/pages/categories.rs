@@ -1,29 +1,33 @@
 //! The Categories section's pages (admins only): the grid, add, edit, delete.
 
-use super::{
-    Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, render_status,
-};
+use super::{Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, retry_form};
 use crate::AppState;
-use crate::auth::AdminUser;
+use crate::auth::{CurrentUser, Require, perm};
 use crate::error::AppError;
-use crate::http::api::{ApiQuery, path_id};
+use crate::http::routes::{Access, Routes};
+use crate::http::shared::{QueryParams, path_id};
 use crate::service::categories::{self, CategoryInput};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
-use domain::PageNumber;
+use domain::{PageNumber, Permission};
 use serde::Deserialize;
 use store::CategoryWithCount;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/categories", get(index).post(create))
-        .route("/categories/new", get(new_form))
-        .route("/categories/{id}", get(edit_form).post(update))
-        .route("/categories/{id}/delete", get(confirm_delete).post(delete))
+pub fn routes() -> Routes {
+    let manage = Access::Needs(Permission::ManageCategories);
+    Routes::new()
+        .get("/categories", manage, index)
+        .post("/categories", manage, create)
+        .get("/categories/new", manage, new_form)
+        .get("/categories/{id}", manage, edit_form)
+        .post("/categories/{id}", manage, update)
+        .get("/categories/{id}/delete", manage, confirm_delete)
+        .post("/categories/{id}/delete", manage, delete)
 }
+
+/// The Categories section's pages all need this.
+type Manager = Require<perm::ManageCategories>;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -43,13 +47,13 @@ struct IndexPage {
 
 async fn index(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    access: Manager,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = PageNumber::new(query.page);
-    let (categories, total) = categories::list(&state, page).await?;
+    let (categories, total) = categories::list(&state, &access.viewer, page).await?;
     Ok(render(&IndexPage {
-        nav: Nav::new(&admin, "/categories"),
+        nav: Nav::new(&access.current, "/categories"),
         notice: notice_text(query.notice.as_deref()),
         categories,
         pager: Pager::new("/categories", "", page.get(), total),
@@ -79,13 +83,13 @@ impl FormPage {
     }
 }
 
-async fn new_form(AdminUser(admin): AdminUser) -> Response {
+async fn new_form(access: Manager) -> Response {
     let form = CategoryForm {
         name: String::new(),
         colour: "#1f5fa8".into(),
     };
     render(&FormPage {
-        nav: Nav::new(&admin, "/categories"),
+        nav: Nav::new(&access.current, "/categories"),
         id: None,
         form,
         error: None,
@@ -99,50 +103,46 @@ fn input(form: &CategoryForm) -> CategoryInput {
     }
 }
 
+/// The form again with its errors, through the pages' one retry helper.
 fn retry(
-    admin: &crate::auth::CurrentUser,
+    admin: &CurrentUser,
     id: Option<String>,
     form: CategoryForm,
     error: AppError,
 ) -> Result<Response, PageError> {
-    match error {
-        AppError::Validation(_) | AppError::Conflict { .. } => {
-            let status = error.status();
-            let page = FormPage {
-                nav: Nav::new(admin, "/categories"),
-                id,
-                form,
-                error: Some(error),
-            };
-            Ok(render_status(status, &page))
-        }
-        other => Err(other.into()),
-    }
+    retry_form(error, |error| FormPage {
+        nav: Nav::new(admin, "/categories"),
+        id,
+        form,
+        error: Some(error),
+    })
 }
 
 async fn create(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     PageForm(form): PageForm<CategoryForm>,
 ) -> Result<Response, PageError> {
-    match categories::create(&state, &admin.actor(), &input(&form)).await {
+    match categories::create(&state, &access.viewer, &input(&form)).await {
         Ok(_) => Ok(done("/categories", "category-added")),
-        Err(error) => retry(&admin, None, form, error),
+        Err(error) => retry(&access.current, None, form, error),
     }
 }
 
 async fn edit_form(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let category = categories::get(&state, path_id(&id)?).await?.category;
+    let category = categories::get(&state, &access.viewer, path_id(&id)?)
+        .await?
+        .category;
     let form = CategoryForm {
         name: category.name,
         colour: category.colour,
     };
     Ok(render(&FormPage {
-        nav: Nav::new(&admin, "/categories"),
+        nav: Nav::new(&access.current, "/categories"),
         id: Some(id),
         form,
         error: None,
@@ -151,13 +151,13 @@ async fn edit_form(
 
 async fn update(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     Path(id): Path<String>,
     PageForm(form): PageForm<CategoryForm>,
 ) -> Result<Response, PageError> {
-    match categories::update(&state, &admin.actor(), path_id(&id)?, &input(&form)).await {
+    match categories::update(&state, &access.viewer, path_id(&id)?, &input(&form)).await {
         Ok(_) => Ok(done("/categories", "category-saved")),
-        Err(error) => retry(&admin, Some(id), form, error),
+        Err(error) => retry(&access.current, Some(id), form, error),
     }
 }
 
@@ -170,21 +170,21 @@ struct DeletePage {
 
 async fn confirm_delete(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let category = categories::get(&state, path_id(&id)?).await?;
+    let category = categories::get(&state, &access.viewer, path_id(&id)?).await?;
     Ok(render(&DeletePage {
-        nav: Nav::new(&admin, "/categories"),
+        nav: Nav::new(&access.current, "/categories"),
         category,
     }))
 }
 
 async fn delete(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    categories::delete(&state, &admin.actor(), path_id(&id)?).await?;
+    categories::delete(&state, &access.viewer, path_id(&id)?).await?;
     Ok(done("/categories", "category-deleted"))
 }

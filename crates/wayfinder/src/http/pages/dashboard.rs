@@ -2,16 +2,17 @@
 
 use super::{Nav, PageError, render};
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Require, perm};
+use crate::http::routes::{Access, Routes};
+use crate::service::dashboard;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
+use domain::Permission;
 use store::ProviderSummary;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home))
+pub fn routes() -> Routes {
+    Routes::new().get("/", Access::Needs(Permission::SeeProviders), home)
 }
 
 /// Home shows this many provider cards at most; the Providers section has the rest.
@@ -22,7 +23,8 @@ const HOME_PROVIDERS: i64 = 12;
 struct HomePage {
     nav: Nav,
     first_name: String,
-    is_admin: bool,
+    /// No provider is assigned yet: the page says so and names whom to ask.
+    unassigned: bool,
     providers: Vec<ProviderSummary>,
     /// How many providers the person may see in all (the page shows the first few).
     provider_total: i64,
@@ -30,35 +32,17 @@ struct HomePage {
     admins: Vec<(String, String)>,
 }
 
-async fn overview(
-    state: &AppState,
-    current: &CurrentUser,
-    here: &str,
+async fn home(
+    State(state): State<AppState>,
+    access: Require<perm::SeeProviders>,
 ) -> Result<Response, PageError> {
-    let user = &current.user;
-    let (providers, provider_total) =
-        crate::service::providers::find(state, user, None, HOME_PROVIDERS).await?;
-    let admins = if providers.is_empty() && !user.is_admin() {
-        state
-            .store
-            .admins()
-            .await?
-            .iter()
-            .map(|a| (a.full_name(), a.email.to_string()))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let home = dashboard::home(&state, &access.viewer, HOME_PROVIDERS).await?;
     Ok(render(&HomePage {
-        nav: Nav::new(current, here),
-        first_name: user.first_name.clone(),
-        is_admin: user.is_admin(),
-        providers,
-        provider_total,
-        admins,
+        nav: Nav::new(&access.current, "/"),
+        first_name: access.current.user.first_name.clone(),
+        unassigned: home.unassigned,
+        providers: home.providers,
+        provider_total: home.provider_total,
+        admins: home.admins,
     }))
-}
-
-async fn home(State(state): State<AppState>, current: CurrentUser) -> Result<Response, PageError> {
-    overview(&state, &current, "/").await
 }

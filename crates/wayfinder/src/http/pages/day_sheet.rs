@@ -3,20 +3,23 @@
 
 use super::{Nav, PageError, render};
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Require, perm};
 use crate::error::AppError;
-use crate::http::api::{ApiQuery, path_id};
+use crate::http::routes::{Access, Routes};
+use crate::http::shared::{QueryParams, path_id};
 use crate::service::{slots, zone};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
-use domain::Provider;
+use domain::{Permission, Provider};
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/providers/{id}/day-sheet", get(day_sheet))
+pub fn routes() -> Routes {
+    Routes::new().get(
+        "/providers/{id}/day-sheet",
+        Access::Needs(Permission::ManageListings),
+        day_sheet,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -46,9 +49,9 @@ struct DaySheetPage {
 
 async fn day_sheet(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<DayQuery>,
+    QueryParams(query): QueryParams<DayQuery>,
 ) -> Result<Response, PageError> {
     let tz = &state.config.timezone;
     let day = match query
@@ -62,7 +65,7 @@ async fn day_sheet(
             AppError::field("day", "Enter the day as YYYY-MM-DD, like 2026-04-06.")
         })?,
     };
-    let (provider, sheet) = slots::day_sheet(&state, &current.user, path_id(&id)?, day).await?;
+    let (provider, sheet) = slots::day_sheet(&state, &access.viewer, path_id(&id)?, day).await?;
     let lines = sheet
         .into_iter()
         .map(|l| Line {
@@ -75,7 +78,7 @@ async fn day_sheet(
         })
         .collect();
     Ok(render(&DaySheetPage {
-        nav: Nav::new(&current, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         provider,
         day: day.to_string(),
         day_label: zone::long_day(day),

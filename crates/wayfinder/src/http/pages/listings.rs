@@ -2,33 +2,39 @@
 //! and delete behind a confirmation (SPEC §8.1). Administrators and the provider's members only.
 
 use super::{
-    Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, render_status,
+    Nav, PageError, PageForm, Pager, about_input, done, field_error, notice_text, render,
+    render_status,
 };
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Require, perm};
 use crate::error::AppError;
-use crate::http::api::{ApiQuery, path_id};
+use crate::http::routes::{Access, Routes};
+use crate::http::shared::{QueryParams, path_id};
 use crate::service::listings::{self, ListingPatch};
 use crate::service::zone;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use domain::listing::{GenderFilter, IndigenousFilter, Listing, RawListing};
+use domain::listing::{Listing, RawListing};
 use domain::report::ListingKind;
-use domain::{Category, PageNumber, Provider};
+use domain::{Category, PageNumber, Permission, Provider};
+use domain::{GenderFilter, IndigenousFilter, ListingId};
 use serde::Deserialize;
 use std::collections::HashMap;
-use uuid::Uuid;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/providers/{id}/listings", get(first_tab))
-        .route("/providers/{id}/listings/{kind}", get(tab).post(create))
-        .route("/providers/{id}/listings/{kind}/new", get(new_form))
-        .route("/listings/{id}", get(edit_form).post(update))
-        .route("/listings/{id}/delete", get(confirm_delete).post(delete))
+mod delete;
+
+pub fn routes() -> Routes {
+    let manage = Access::Needs(Permission::ManageListings);
+    Routes::new()
+        .get("/providers/{id}/listings", manage, first_tab)
+        .get("/providers/{id}/listings/{kind}", manage, tab)
+        .post("/providers/{id}/listings/{kind}", manage, create)
+        .get("/providers/{id}/listings/{kind}/new", manage, new_form)
+        .get("/listings/{id}", manage, edit_form)
+        .post("/listings/{id}", manage, update)
+        .get("/listings/{id}/delete", manage, delete::confirm)
+        .post("/listings/{id}/delete", manage, delete::delete)
 }
 
 /// `information` or `booking` from the path; anything else names no page.
@@ -44,8 +50,14 @@ fn tab_of(kind: ListingKind) -> (&'static str, &'static str) {
     }
 }
 
-async fn first_tab(Path(id): Path<String>) -> Response {
-    Redirect::to(&format!("/providers/{id}/listings/information")).into_response()
+async fn first_tab(
+    State(state): State<AppState>,
+    access: Require<perm::ManageListings>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let provider = listings::provider_in_scope(&state, &access.viewer, path_id(&id)?).await?;
+    let first = format!("/providers/{}/listings/information", provider.id);
+    Ok(Redirect::to(&first).into_response())
 }
 
 /// A category as a chip: its name next to a swatch of its colour.
@@ -86,8 +98,8 @@ struct TabQuery {
 /// week (in the configured zone), from the slots area.
 async fn free_slots(
     state: &AppState,
-    listings: &[Uuid],
-) -> Result<HashMap<Uuid, String>, AppError> {
+    listings: &[ListingId],
+) -> Result<HashMap<ListingId, String>, AppError> {
     let summary = crate::service::slots::free_summary(state, listings).await?;
     let tz = &state.config.timezone;
     Ok(listings
@@ -128,19 +140,22 @@ fn chips(listing: &Listing, categories: &HashMap<domain::CategoryId, &Category>)
 
 async fn tab(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path((id, kind)): Path<(String, String)>,
-    ApiQuery(query): ApiQuery<TabQuery>,
+    QueryParams(query): QueryParams<TabQuery>,
 ) -> Result<Response, PageError> {
     let kind = kind_of(&kind)?;
-    let provider = listings::provider_in_scope(&state, &current.user, path_id(&id)?).await?;
+    let provider = listings::provider_in_scope(&state, &access.viewer, path_id(&id)?).await?;
     let page = PageNumber::new(query.page);
     let (found, total) =
-        listings::list(&state, &current.user, provider.id, Some(kind), page).await?;
+        listings::list(&state, &access.viewer, provider.id, Some(kind), page).await?;
     let all = listings::categories(&state).await?;
     let by_id: HashMap<_, _> = all.iter().map(|c| (c.id, c)).collect();
-    let ids: Vec<Uuid> = found.iter().map(|l| l.id).collect();
-    let mut free = free_slots(&state, &ids).await?;
+    let ids: Vec<ListingId> = found.iter().map(|l| l.id).collect();
+    let mut free = match kind {
+        ListingKind::Booking => free_slots(&state, &ids).await?,
+        ListingKind::Information => HashMap::new(),
+    };
     let rows = found
         .into_iter()
         .map(|listing| Row {
@@ -153,7 +168,7 @@ async fn tab(
     let (tab, title) = tab_of(kind);
     let path = format!("/providers/{}/listings/{tab}", provider.id);
     Ok(render(&TabPage {
-        nav: Nav::new(&current, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         notice: notice_text(query.notice.as_deref()),
         tab,
         title,
@@ -214,11 +229,11 @@ struct FormPage {
     provider: Provider,
     kind: ListingKind,
     tab: &'static str,
-    listing_id: Option<Uuid>,
+    listing_id: Option<ListingId>,
     form: ListingForm,
     categories: Vec<Category>,
-    genders: [GenderFilter; 3],
-    indigenous_choices: [IndigenousFilter; 3],
+    genders: Vec<GenderFilter>,
+    indigenous_choices: Vec<IndigenousFilter>,
     error: Option<AppError>,
 }
 
@@ -249,7 +264,7 @@ async fn form_page(
     current: &CurrentUser,
     provider: Provider,
     kind: ListingKind,
-    listing_id: Option<Uuid>,
+    listing_id: Option<ListingId>,
     form: ListingForm,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
@@ -262,8 +277,8 @@ async fn form_page(
         listing_id,
         form,
         categories: listings::categories(state).await?,
-        genders: GenderFilter::ALL,
-        indigenous_choices: IndigenousFilter::ALL,
+        genders: GenderFilter::ALL.to_vec(),
+        indigenous_choices: IndigenousFilter::ALL.to_vec(),
         error,
     };
     Ok(match status {
@@ -276,77 +291,73 @@ async fn form_page(
 async fn retry(
     state: &AppState,
     current: &CurrentUser,
-    (provider, kind, listing_id): (Provider, ListingKind, Option<Uuid>),
+    (provider, kind, listing_id): (Provider, ListingKind, Option<ListingId>),
     form: ListingForm,
     error: AppError,
 ) -> Result<Response, PageError> {
-    match error {
-        AppError::Validation(_) | AppError::Conflict { .. } => {
-            form_page(
-                state,
-                current,
-                provider,
-                kind,
-                listing_id,
-                form,
-                Some(error),
-            )
-            .await
-        }
-        other => Err(other.into()),
-    }
+    let error = about_input(error)?;
+    form_page(
+        state,
+        current,
+        provider,
+        kind,
+        listing_id,
+        form,
+        Some(error),
+    )
+    .await
 }
 
 async fn new_form(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path((id, kind)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let kind = kind_of(&kind)?;
-    let provider = listings::provider_in_scope(&state, &current.user, path_id(&id)?).await?;
+    let provider = listings::provider_in_scope(&state, &access.viewer, path_id(&id)?).await?;
     let form = ListingForm::of(RawListing::default());
-    form_page(&state, &current, provider, kind, None, form, None).await
+    form_page(&state, &access.current, provider, kind, None, form, None).await
 }
 
 async fn create(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path((id, kind)): Path<(String, String)>,
     PageForm(form): PageForm<ListingForm>,
 ) -> Result<Response, PageError> {
     let kind = kind_of(&kind)?;
-    let provider = listings::provider_in_scope(&state, &current.user, path_id(&id)?).await?;
+    let provider = listings::provider_in_scope(&state, &access.viewer, path_id(&id)?).await?;
     let patch = form.patch(Some(kind));
-    match listings::create(&state, &current.user, &current.actor(), provider.id, &patch).await {
+    match listings::create(&state, &access.viewer, provider.id, &patch).await {
         Ok(_) => Ok(done(
             &format!("/providers/{}/listings/{}", provider.id, tab_of(kind).0),
             "listing-added",
         )),
-        Err(error) => retry(&state, &current, (provider, kind, None), form, error).await,
+        Err(error) => retry(&state, &access.current, (provider, kind, None), form, error).await,
     }
 }
 
 /// The listing and its provider, if the viewer may manage them.
 async fn listing_and_provider(
     state: &AppState,
-    current: &CurrentUser,
+    viewer: &domain::Viewer,
     id: &str,
 ) -> Result<(Listing, Provider), PageError> {
-    let listing = listings::get(state, &current.user, path_id(id)?).await?;
-    let provider = listings::provider_in_scope(state, &current.user, listing.provider_id).await?;
+    let listing = listings::get(state, viewer, path_id(id)?).await?;
+    let provider = listings::provider_in_scope(state, viewer, listing.provider_id).await?;
     Ok((listing, provider))
 }
 
 async fn edit_form(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
+    let (listing, provider) = listing_and_provider(&state, &access.viewer, &id).await?;
     let form = ListingForm::of(listings::raw_of(&listing));
     form_page(
         &state,
-        &current,
+        &access.current,
         provider,
         listing.kind,
         Some(listing.id),
@@ -358,13 +369,13 @@ async fn edit_form(
 
 async fn update(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
     PageForm(form): PageForm<ListingForm>,
 ) -> Result<Response, PageError> {
-    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
+    let (listing, provider) = listing_and_provider(&state, &access.viewer, &id).await?;
     let patch = form.patch(None);
-    match listings::update(&state, &current.user, &current.actor(), listing.id, &patch).await {
+    match listings::update(&state, &access.viewer, listing.id, &patch).await {
         Ok(_) => Ok(done(
             &format!(
                 "/providers/{}/listings/{}",
@@ -375,64 +386,7 @@ async fn update(
         )),
         Err(error) => {
             let here = (provider, listing.kind, Some(listing.id));
-            retry(&state, &current, here, form, error).await
+            retry(&state, &access.current, here, form, error).await
         }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "pages/listings/delete.html")]
-struct DeletePage {
-    nav: Nav,
-    provider: Provider,
-    listing: Listing,
-    tab: &'static str,
-    /// Upcoming booked appointments, which must be cancelled first.
-    booked: i64,
-    problem: Option<String>,
-}
-
-async fn confirm_delete(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
-    let booked = listings::upcoming_booked(&state, &listing).await?;
-    Ok(render(&DeletePage {
-        nav: Nav::new(&current, "/providers"),
-        tab: tab_of(listing.kind).0,
-        problem: (booked > 0).then(|| listings::booked_conflict(booked).to_string()),
-        provider,
-        listing,
-        booked,
-    }))
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let (listing, provider) = listing_and_provider(&state, &current, &id).await?;
-    let tab = tab_of(listing.kind).0;
-    match listings::delete(&state, &current.user, &current.actor(), listing.id).await {
-        Ok(_) => Ok(done(
-            &format!("/providers/{}/listings/{tab}", provider.id),
-            "listing-deleted",
-        )),
-        Err(error @ AppError::Conflict { .. }) => {
-            let booked = listings::upcoming_booked(&state, &listing).await?;
-            let page = DeletePage {
-                nav: Nav::new(&current, "/providers"),
-                tab,
-                problem: Some(error.to_string()),
-                provider,
-                listing,
-                booked,
-            };
-            Ok(render_status(error.status(), &page))
-        }
-        Err(other) => Err(other.into()),
     }
 }

@@ -16,27 +16,29 @@ mod users;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::http::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
+use domain::Permission;
 use serde::de::DeserializeOwned;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(sign_in::router())
-        .merge(setup::router())
-        .merge(dashboard::router())
-        .merge(users::router())
-        .merge(providers::router())
-        .merge(listings::router())
-        .merge(categories::router())
-        .merge(audit::router())
-        .merge(reports::router())
-        .merge(slots::router())
-        .merge(day_sheet::router())
+/// Every page and form, each with who may reach it.
+pub fn routes() -> Routes {
+    Routes::new()
+        .merge(sign_in::routes())
+        .merge(setup::routes())
+        .merge(dashboard::routes())
+        .merge(users::routes())
+        .merge(providers::routes())
+        .merge(listings::routes())
+        .merge(categories::routes())
+        .merge(audit::routes())
+        .merge(reports::routes())
+        .merge(slots::routes())
+        .merge(day_sheet::routes())
 }
 
 /// An error shown to a person as a page.
@@ -150,7 +152,7 @@ pub struct NavItem {
     pub current: bool,
 }
 
-/// What the dashboard layout needs: the sidebar follows the role (SPEC §2).
+/// What the dashboard layout needs: the sidebar shows the sections the permissions open.
 pub struct Nav {
     pub user_name: String,
     pub role_label: &'static str,
@@ -158,23 +160,26 @@ pub struct Nav {
     pub items: Vec<NavItem>,
 }
 
+/// The sections of the sidebar and the permission that opens each (SPEC §2).
+const SECTIONS: [(&str, &str, Permission); 5] = [
+    ("/providers", "Providers", Permission::SeeProviders),
+    ("/categories", "Categories", Permission::ManageCategories),
+    ("/users", "Users", Permission::ManageUsers),
+    ("/reports", "Reports", Permission::DownloadReports),
+    ("/audit", "Audit", Permission::ViewAudit),
+];
+
 impl Nav {
     pub fn new(current: &CurrentUser, here: &str) -> Self {
         let user = &current.user;
-        let sections: [(&'static str, &'static str, bool); 5] = [
-            ("/providers", "Providers", true),
-            ("/categories", "Categories", user.is_admin()),
-            ("/users", "Users", user.is_admin()),
-            ("/reports", "Reports", user.may_download_reports()),
-            ("/audit", "Audit", user.is_admin()),
-        ];
+        let viewer = current.viewer();
         Self {
             user_name: user.full_name(),
             role_label: user.role.label(),
             csrf_token: current.csrf_token.clone(),
-            items: sections
+            items: SECTIONS
                 .into_iter()
-                .filter(|(_, _, allowed)| *allowed)
+                .filter(|(_, _, permission)| viewer.may(*permission))
                 .map(|(href, label, _)| NavItem {
                     href,
                     label,
@@ -269,10 +274,27 @@ pub fn render_status(status: StatusCode, page: &impl Template) -> Response {
     (status, render(page)).into_response()
 }
 
-/// A date and time for people: `2 March 2026, 09:00 UTC`.
-pub fn when(t: time::OffsetDateTime) -> String {
-    t.format(time::macros::format_description!(
-        "[day padding:none] [month repr:long] [year], [hour]:[minute] UTC"
-    ))
-    .unwrap_or_default()
+/// A date and time for people, in the site's time zone: `2 March 2026, 09:00 UTC`.
+pub fn when(state: &AppState, t: time::OffsetDateTime) -> String {
+    crate::local_time::when(&state.config.timezone, t)
+}
+
+/// The form page once more, with its errors next to the fields and the error's status (`422`,
+/// `409`), when the error is about what was typed; any other error is the answer itself.
+pub fn retry_form<P: Template>(
+    error: AppError,
+    page: impl FnOnce(AppError) -> P,
+) -> Result<Response, PageError> {
+    let error = about_input(error)?;
+    let status = error.status();
+    Ok(render_status(status, &page(error)))
+}
+
+/// The error when it is about what was typed (validation, conflict); otherwise the page error
+/// to answer with. For forms whose page must be loaded again before [`retry_form`] fits.
+pub fn about_input(error: AppError) -> Result<AppError, PageError> {
+    match error {
+        AppError::Validation(_) | AppError::Conflict { .. } => Ok(error),
+        other => Err(PageError(other)),
+    }
 }

@@ -4,9 +4,8 @@
 
 use super::PageError;
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::service::providers;
-use domain::ProviderId;
+use domain::{ProviderId, Viewer};
 use store::ProviderSummary;
 
 /// How many search matches a picker or a filter list shows at most.
@@ -37,15 +36,15 @@ impl ProviderChoices {
 /// The choices for a form with these ids ticked and this search typed.
 pub async fn choices(
     state: &AppState,
-    admin: &CurrentUser,
+    viewer: &Viewer,
     ticked: &[String],
     search: &str,
 ) -> Result<ProviderChoices, PageError> {
     // Unknown or malformed ids are left for the service to report on the field.
     let ids: Vec<ProviderId> = ticked.iter().filter_map(|id| id.parse().ok()).collect();
-    let mut shown = providers::by_ids(state, &ids).await?;
+    let mut shown = providers::by_ids(state, viewer, &ids).await?;
     let q = domain::text::parse_query(Some(search)).unwrap_or(None);
-    let (found, matching) = providers::find(state, &admin.user, q.as_deref(), SHOWN).await?;
+    let (found, matching) = providers::find(state, viewer, q.as_deref(), SHOWN).await?;
     shown.extend(found.into_iter().filter(|p| !ids.contains(&p.id)));
     Ok(ProviderChoices {
         shown,
@@ -57,11 +56,9 @@ pub async fn choices(
 /// Up to [`SHOWN`] provider names for the users filter's suggestions, matching what is typed.
 pub async fn suggestions(
     state: &AppState,
-    admin: &CurrentUser,
+    viewer: &Viewer,
     typed: Option<&str>,
 ) -> Result<Vec<ProviderSummary>, PageError> {
     let q = domain::text::parse_query(typed).unwrap_or(None);
-    Ok(providers::find(state, &admin.user, q.as_deref(), SHOWN)
-        .await?
-        .0)
+    Ok(providers::find(state, viewer, q.as_deref(), SHOWN).await?.0)
 }

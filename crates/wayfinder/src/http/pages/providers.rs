@@ -2,33 +2,51 @@
 //! tabs (the listings tabs live in `listings`), with delete and the fallback setting.
 
 use super::{
-    Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, render_status,
+    Nav, PageError, PageForm, Pager, about_input, done, field_error, notice_text, render,
+    render_status, retry_form,
 };
 use crate::AppState;
-use crate::auth::{AdminUser, CurrentUser};
+use crate::auth::{CurrentUser, Require, perm};
 use crate::error::AppError;
-use crate::http::api::{ApiQuery, path_id};
+use crate::http::routes::{Access, Routes};
+use crate::http::shared::{QueryParams, path_id};
+use crate::service::members;
 use crate::service::providers::{self, ProviderInput};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use domain::{PageNumber, Provider, ProviderId, User};
+use domain::{PageNumber, Permission, Provider, ProviderId, User, Viewer};
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/providers", get(index).post(create))
-        .route("/providers/new", get(new_form))
-        .route("/providers/{id}", get(profile).post(update))
-        .route("/providers/{id}/members", get(members).post(add_member))
-        .route(
-            "/providers/{id}/members/{user_id}/remove",
-            post(remove_member),
+pub fn routes() -> Routes {
+    use Permission::{ManageMembers, ManageProviders, SeeMembers, SeeProviders};
+    let see = Access::Needs(SeeProviders);
+    let manage = Access::Needs(ManageProviders);
+    Routes::new()
+        .get("/providers", see, index)
+        .post("/providers", manage, create)
+        .get("/providers/new", manage, new_form)
+        .get("/providers/{id}", see, profile)
+        // A member may see the provider: refused "not allowed" by the service, not "not found".
+        .post("/providers/{id}", manage, update)
+        .get(
+            "/providers/{id}/members",
+            Access::Needs(SeeMembers),
+            members,
         )
-        .route("/providers/{id}/fallback", post(fallback))
-        .route("/providers/{id}/delete", get(confirm_delete).post(delete))
+        .post(
+            "/providers/{id}/members",
+            Access::Needs(ManageMembers),
+            add_member,
+        )
+        .post(
+            "/providers/{id}/members/{user_id}/remove",
+            Access::Needs(ManageMembers),
+            remove_member,
+        )
+        .post("/providers/{id}/fallback", manage, fallback)
+        .get("/providers/{id}/delete", manage, confirm_delete)
+        .post("/providers/{id}/delete", manage, delete)
 }
 
 #[derive(Deserialize, Default)]
@@ -43,22 +61,30 @@ struct ListQuery {
 struct IndexPage {
     nav: Nav,
     notice: Option<&'static str>,
-    is_admin: bool,
+    /// Offers Add Provider.
+    can_add: bool,
+    /// What an empty grid says.
+    empty_message: &'static str,
     providers: Vec<Provider>,
     pager: Pager,
 }
 
 async fn index(
     State(state): State<AppState>,
-    current: CurrentUser,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    access: Require<perm::SeeProviders>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = PageNumber::new(query.page);
-    let (providers, total) = providers::list(&state, &current.user, page).await?;
+    let (providers, total) = providers::list(&state, &access.viewer, page).await?;
     Ok(render(&IndexPage {
-        nav: Nav::new(&current, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         notice: notice_text(query.notice.as_deref()),
-        is_admin: current.user.is_admin(),
+        can_add: access.viewer.may(Permission::ManageProviders),
+        empty_message: if access.scope.is_all() {
+            "There are no providers yet."
+        } else {
+            "No provider is assigned to you yet. Ask an administrator to add you as a member."
+        },
         providers,
         pager: Pager::new("/providers", "", page.get(), total),
     }))
@@ -117,9 +143,9 @@ impl ProfilePage {
     }
 }
 
-async fn new_form(AdminUser(admin): AdminUser) -> Response {
+async fn new_form(access: Require<perm::ManageProviders>) -> Response {
     render(&ProfilePage {
-        nav: Nav::new(&admin, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         notice: None,
         provider: None,
         can_edit: true,
@@ -130,46 +156,40 @@ async fn new_form(AdminUser(admin): AdminUser) -> Response {
 
 async fn create(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageProviders>,
     PageForm(form): PageForm<ProviderForm>,
 ) -> Result<Response, PageError> {
-    match providers::create(&state, &admin.actor(), &form.input()).await {
+    match providers::create(&state, &access.viewer, &form.input()).await {
         Ok(provider) => Ok(done(
             &format!("/providers/{}", provider.id),
             "provider-added",
         )),
-        Err(error @ AppError::Validation(_)) => {
-            let status = error.status();
-            let nav = Nav::new(&admin, "/providers");
-            let page = ProfilePage {
-                nav,
-                notice: None,
-                provider: None,
-                can_edit: true,
-                form,
-                error: Some(error),
-            };
-            Ok(render_status(status, &page))
-        }
-        Err(error) => Err(error.into()),
+        Err(error) => retry_form(error, |error| ProfilePage {
+            nav: Nav::new(&access.current, "/providers"),
+            notice: None,
+            provider: None,
+            can_edit: true,
+            form,
+            error: Some(error),
+        }),
     }
 }
 
-async fn visible(state: &AppState, user: &User, id: &str) -> Result<Provider, PageError> {
-    Ok(providers::visible(state, user, path_id::<ProviderId>(id)?).await?)
+async fn visible(state: &AppState, viewer: &Viewer, id: &str) -> Result<Provider, PageError> {
+    Ok(providers::visible(state, viewer, path_id::<ProviderId>(id)?).await?)
 }
 
 async fn profile(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
-    let provider = visible(&state, &current.user, &id).await?;
+    let provider = visible(&state, &access.viewer, &id).await?;
     Ok(render(&ProfilePage {
-        nav: Nav::new(&current, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         notice: notice_text(query.notice.as_deref()),
-        can_edit: current.user.is_admin(),
+        can_edit: providers::may(&access.viewer, Permission::ManageProviders),
         form: ProviderForm::of(&provider),
         provider: Some(provider),
         error: None,
@@ -178,29 +198,24 @@ async fn profile(
 
 async fn update(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
     PageForm(form): PageForm<ProviderForm>,
 ) -> Result<Response, PageError> {
-    let provider_id = path_id(&id)?;
-    match providers::update(&state, &current.user, provider_id, &form.input()).await {
-        Ok(_) => Ok(done(&format!("/providers/{id}"), "provider-saved")),
-        Err(error @ AppError::Validation(_)) => {
-            let provider = visible(&state, &current.user, &id).await?;
-            let status = error.status();
-            let nav = Nav::new(&current, "/providers");
-            let page = ProfilePage {
-                nav,
-                notice: None,
-                provider: Some(provider),
-                can_edit: true,
-                form,
-                error: Some(error),
-            };
-            Ok(render_status(status, &page))
-        }
-        Err(error) => Err(error.into()),
-    }
+    let viewer = &access.viewer;
+    let error = match providers::update(&state, viewer, path_id(&id)?, &form.input()).await {
+        Ok(_) => return Ok(done(&format!("/providers/{id}"), "provider-saved")),
+        Err(error) => error,
+    };
+    let provider = visible(&state, viewer, &id).await?;
+    retry_form(error, |error| ProfilePage {
+        nav: Nav::new(&access.current, "/providers"),
+        notice: None,
+        provider: Some(provider),
+        can_edit: true,
+        form,
+        error: Some(error),
+    })
 }
 
 #[derive(Template)]
@@ -227,11 +242,12 @@ async fn members_page(
     notice: Option<&'static str>,
     problem: Option<String>,
 ) -> Result<MembersPage, PageError> {
-    let provider = visible(state, &current.user, id).await?;
-    let (members, total) = providers::members(state, &current.user, provider.id, page).await?;
-    let can_edit = current.user.is_admin();
+    let viewer = &current.viewer();
+    let provider = visible(state, viewer, id).await?;
+    let (members, total) = members::page(state, viewer, provider.id, page).await?;
+    let can_edit = providers::may(viewer, Permission::ManageMembers);
     let candidates = if can_edit {
-        state.store.non_members(provider.id, CANDIDATES).await?
+        members::candidates(state, viewer, provider.id, CANDIDATES).await?
     } else {
         Vec::new()
     };
@@ -249,13 +265,13 @@ async fn members_page(
 
 async fn members(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeMembers>,
     Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = members_page(
         &state,
-        &current,
+        &access.current,
         &id,
         PageNumber::new(query.page),
         notice_text(query.notice.as_deref()),
@@ -273,49 +289,37 @@ struct MemberForm {
 
 async fn add_member(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeMembers>,
     Path(id): Path<String>,
     PageForm(form): PageForm<MemberForm>,
 ) -> Result<Response, PageError> {
     let provider_id = path_id(&id)?;
-    let user_id = form
-        .user_id
-        .parse()
-        .map_err(|_| AppError::field("user_id", "Choose a person from the list."));
-    let result = match user_id {
-        Ok(user_id) => providers::add_member(&state, &current.user, provider_id, user_id)
+    let result = match form.user_id.parse() {
+        Ok(user_id) => members::add(&state, &access.viewer, provider_id, user_id)
             .await
             .map(|_| ()),
-        Err(error) => Err(error),
+        Err(_) => Err(AppError::field("user_id", "Choose a person from the list.")),
     };
-    match result {
-        Ok(()) => Ok(done(&format!("/providers/{id}/members"), "member-added")),
-        Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let message = error
-                .fields()
-                .and_then(|f| f.values().next().cloned())
-                .unwrap_or_else(|| error.to_string());
-            let page = members_page(
-                &state,
-                &current,
-                &id,
-                PageNumber::new(None),
-                None,
-                Some(message),
-            )
-            .await?;
-            Ok(render_status(error.status(), &page))
-        }
-        Err(error) => Err(error.into()),
-    }
+    let error = match result {
+        Ok(()) => return Ok(done(&format!("/providers/{id}/members"), "member-added")),
+        Err(error) => about_input(error)?,
+    };
+    let message = error
+        .fields()
+        .and_then(|f| f.values().next().cloned())
+        .unwrap_or_else(|| error.to_string());
+    let first = PageNumber::new(None);
+    let page = members_page(&state, &access.current, &id, first, None, Some(message)).await?;
+    Ok(render_status(error.status(), &page))
 }
 
 async fn remove_member(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::SeeMembers>,
     Path((id, user_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    providers::remove_member(&state, &current.user, path_id(&id)?, path_id(&user_id)?).await?;
+    let (provider_id, user_id) = (path_id(&id)?, path_id(&user_id)?);
+    members::remove(&state, &access.viewer, provider_id, user_id).await?;
     Ok(done(&format!("/providers/{id}/members"), "member-removed"))
 }
 
@@ -328,7 +332,7 @@ struct FallbackForm {
 
 async fn fallback(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageProviders>,
     Path(id): Path<String>,
     PageForm(form): PageForm<FallbackForm>,
 ) -> Result<Response, PageError> {
@@ -337,7 +341,7 @@ async fn fallback(
         "clear" => (None, "fallback-cleared"),
         _ => (Some(provider_id), "fallback-set"),
     };
-    providers::set_fallback(&state, &admin.actor(), target).await?;
+    providers::set_fallback(&state, &access.viewer, target).await?;
     Ok(done(&format!("/providers/{id}"), notice))
 }
 
@@ -350,21 +354,21 @@ struct DeletePage {
 
 async fn confirm_delete(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageProviders>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let provider = visible(&state, &admin.user, &id).await?;
+    let provider = visible(&state, &access.viewer, &id).await?;
     Ok(render(&DeletePage {
-        nav: Nav::new(&admin, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         provider,
     }))
 }
 
 async fn delete(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    access: Require<perm::ManageProviders>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    providers::delete(&state, &admin.user, path_id(&id)?).await?;
+    providers::delete(&state, &access.viewer, path_id(&id)?).await?;
     Ok(done("/providers", "provider-deleted"))
 }

@@ -1,20 +1,21 @@
 //! The one-time page that creates the first administrator.
 
-use super::{PageError, PageForm, render};
+use super::{PageError, PageForm, render, retry_form};
 use crate::AppState;
 use crate::auth::ClientOrigin;
 use crate::error::AppError;
+use crate::http::routes::{Access, Routes};
 use crate::service::accounts::NewAccountInput;
 use crate::service::setup;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::Response;
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/setup", get(setup_page).post(create_first_admin))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/setup", Access::Public, setup_page)
+        .post("/setup", Access::Public, create_first_admin)
 }
 
 struct Field {
@@ -115,15 +116,13 @@ async fn create_first_admin(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     PageForm(form): PageForm<SetupForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     match setup::complete(&state, origin, &form.token, &form.account).await {
-        Ok(user) => render(&SetupDone {
+        Ok(user) => Ok(render(&SetupDone {
             email: user.email.to_string(),
+        })),
+        Err(error) => retry_form(error, |error| {
+            SetupPage::new(form.token, &form.account, Some(&error))
         }),
-        Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let page = SetupPage::new(form.token, &form.account, Some(&error));
-            (error.status(), render(&page)).into_response()
-        }
-        Err(error) => PageError(error).into_response(),
     }
 }

@@ -4,24 +4,26 @@ use super::{PageError, PageForm, render, sign_in_problem};
 use crate::AppState;
 use crate::auth::{self, ClientOrigin, CurrentUser};
 use crate::error::AppError;
+use crate::http::routes::{Access, Routes};
 use crate::secrets::random_token;
 use crate::service::sign_in;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 use store::LinkState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sign-in", get(sign_in_page).post(request))
-        .route("/sign-in/code", get(code_page).post(verify_code))
-        .route("/sign-in/link", get(link_page).post(confirm_link))
-        .route("/sign-out", post(sign_out))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/sign-in", Access::Public, sign_in_page)
+        .post("/sign-in", Access::Public, request)
+        .get("/sign-in/code", Access::Public, code_page)
+        .post("/sign-in/code", Access::Public, verify_code)
+        .get("/sign-in/link", Access::Public, link_page)
+        .post("/sign-in/link", Access::Public, confirm_link)
+        .post("/sign-out", Access::SignedIn, sign_out)
 }
 
 #[derive(Template, Default)]

@@ -7,29 +7,32 @@ use super::{
     render_status,
 };
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Require, perm};
 use crate::error::AppError;
-use crate::http::api::{ApiQuery, path_id};
+use crate::http::routes::{Access, Routes};
+use crate::http::shared::{QueryParams, path_id};
 use crate::service::slot_input::{AddSlotsForm, form_errors};
 use crate::service::slots::{self, Range, SlotLine};
-use crate::service::{providers, zone};
+use crate::service::{listings, zone};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use domain::{PageNumber, Provider};
+use domain::listing::Listing;
+use domain::{PageNumber, Permission, Provider, SlotId, Viewer};
 use serde::Deserialize;
-use store::slots::{ListingRef, SlotStatus};
+use store::slots::SlotStatus;
 use time::OffsetDateTime;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/listings/{id}/slots", get(index).post(create))
-        .route("/listings/{id}/slots/new", get(new_form))
-        .route("/listings/{id}/slots/preview", post(preview))
-        .route("/slots/{id}/remove", post(remove))
-        .route("/slots/{id}/cancel", get(confirm_cancel).post(cancel))
+pub fn routes() -> Routes {
+    let manage = Access::Needs(Permission::ManageListings);
+    Routes::new()
+        .get("/listings/{id}/slots", manage, index)
+        .post("/listings/{id}/slots", manage, create)
+        .get("/listings/{id}/slots/new", manage, new_form)
+        .post("/listings/{id}/slots/preview", manage, preview)
+        .post("/slots/{id}/remove", manage, remove)
+        .get("/slots/{id}/cancel", manage, confirm_cancel)
+        .post("/slots/{id}/cancel", manage, cancel)
 }
 
 /// One slot of the page.
@@ -78,11 +81,11 @@ fn by_day(state: &AppState, lines: &[SlotLine]) -> Vec<Day> {
 
 async fn context(
     state: &AppState,
-    current: &CurrentUser,
+    viewer: &Viewer,
     id: &str,
-) -> Result<(ListingRef, Provider), PageError> {
-    let listing = slots::booking_listing(state, &current.user, path_id(id)?).await?;
-    let provider = providers::visible(state, &current.user, listing.provider_id).await?;
+) -> Result<(Listing, Provider), PageError> {
+    let listing = slots::booking_listing(state, viewer, path_id(id)?).await?;
+    let provider = listings::provider_in_scope(state, viewer, listing.provider_id).await?;
     Ok((listing, provider))
 }
 
@@ -100,7 +103,7 @@ struct IndexQuery {
 struct IndexPage {
     nav: Nav,
     notice: Option<&'static str>,
-    listing: ListingRef,
+    listing: Listing,
     provider: Provider,
     show_past: bool,
     days: Vec<Day>,
@@ -109,11 +112,11 @@ struct IndexPage {
 
 async fn index(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
-    ApiQuery(query): ApiQuery<IndexQuery>,
+    QueryParams(query): QueryParams<IndexQuery>,
 ) -> Result<Response, PageError> {
-    let (listing, provider) = context(&state, &current, &id).await?;
+    let (listing, provider) = context(&state, &access.viewer, &id).await?;
     let show_past = query.show.as_deref() == Some("past");
     let range = Range {
         from: if show_past {
@@ -124,11 +127,11 @@ async fn index(
         until: None,
     };
     let page = PageNumber::new(query.page);
-    let (lines, total) = slots::list(&state, &current.user, listing.id, range, page).await?;
+    let (lines, total) = slots::list(&state, &access.viewer, listing.id, range, page).await?;
     let path = format!("/listings/{id}/slots");
     let keep = encode_query(&[("show", query.show.as_deref())]);
     Ok(render(&IndexPage {
-        nav: Nav::new(&current, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         notice: notice_text(query.notice.as_deref()),
         days: by_day(&state, &lines),
         pager: Pager::new(&path, &keep, page.get(), total),
@@ -142,7 +145,7 @@ async fn index(
 #[template(path = "pages/slots/form.html")]
 struct FormPage {
     nav: Nav,
-    listing: ListingRef,
+    listing: Listing,
     provider: Provider,
     form: AddSlotsForm,
     error: Option<AppError>,
@@ -169,7 +172,7 @@ const WEEKDAYS: [(i8, &str); 7] = [
 fn form_page(
     state: &AppState,
     current: &CurrentUser,
-    (listing, provider): (ListingRef, Provider),
+    (listing, provider): (Listing, Provider),
     form: AddSlotsForm,
     error: Option<AppError>,
 ) -> Response {
@@ -196,22 +199,22 @@ fn form_page(
 
 async fn new_form(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let context = context(&state, &current, &id).await?;
+    let context = context(&state, &access.viewer, &id).await?;
     let form = AddSlotsForm {
         date: zone::today(state.now(), &state.config.timezone).to_string(),
         ..AddSlotsForm::default()
     };
-    Ok(form_page(&state, &current, context, form, None))
+    Ok(form_page(&state, &access.current, context, form, None))
 }
 
 #[derive(Template)]
 #[template(path = "pages/slots/preview.html")]
 struct PreviewPage {
     nav: Nav,
-    listing: ListingRef,
+    listing: Listing,
     provider: Provider,
     form: AddSlotsForm,
     count: usize,
@@ -228,17 +231,17 @@ impl PreviewPage {
 
 async fn preview(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
     PageForm(form): PageForm<AddSlotsForm>,
 ) -> Result<Response, PageError> {
-    let context = context(&state, &current, &id).await?;
+    let context = context(&state, &access.viewer, &id).await?;
     let series = match form.request().and_then(|r| slots::plan(&state, &r)) {
         Ok(series) => series,
         Err(error) => {
             return Ok(form_page(
                 &state,
-                &current,
+                &access.current,
                 context,
                 form,
                 Some(form_errors(error)),
@@ -250,7 +253,7 @@ async fn preview(
         .iter()
         .map(|&starts_at| SlotLine {
             entry: store::slots::SlotEntry {
-                id: uuid::Uuid::nil(),
+                id: SlotId(uuid::Uuid::nil()),
                 listing_id: context.0.id,
                 starts_at,
                 duration_minutes: series.duration_minutes,
@@ -262,7 +265,7 @@ async fn preview(
         .collect();
     let (listing, provider) = context;
     Ok(render(&PreviewPage {
-        nav: Nav::new(&current, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         count: lines.len(),
         days: by_day(&state, &lines),
         listing,
@@ -275,29 +278,28 @@ async fn preview(
 
 async fn create(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
     PageForm(form): PageForm<AddSlotsForm>,
 ) -> Result<Response, PageError> {
-    let context = context(&state, &current, &id).await?;
+    let context = context(&state, &access.viewer, &id).await?;
     let request = match form.request() {
         Ok(request) => request,
         Err(error) => {
             return Ok(form_page(
                 &state,
-                &current,
+                &access.current,
                 context,
                 form,
                 Some(form_errors(error)),
             ));
         }
     };
-    let actor = current.actor();
-    match slots::create(&state, &current.user, &actor, context.0.id, &request).await {
+    match slots::create(&state, &access.viewer, context.0.id, &request).await {
         Ok(_) => Ok(done(&format!("/listings/{id}/slots"), "slots-added")),
         Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => Ok(form_page(
             &state,
-            &current,
+            &access.current,
             context,
             form,
             Some(form_errors(error)),
@@ -308,17 +310,10 @@ async fn create(
 
 async fn remove(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let slot = slots::remove(
-        &state,
-        &current.user,
-        &current.actor(),
-        path_id(&id)?,
-        false,
-    )
-    .await?;
+    let slot = slots::remove(&state, &access.viewer, path_id(&id)?, false).await?;
     Ok(done(
         &format!("/listings/{}/slots", slot.listing_id),
         "slot-removed",
@@ -329,7 +324,7 @@ async fn remove(
 #[template(path = "pages/slots/cancel.html")]
 struct CancelPage {
     nav: Nav,
-    listing: ListingRef,
+    listing: Listing,
     slot_id: String,
     when: String,
     client_name: Option<String>,
@@ -337,10 +332,10 @@ struct CancelPage {
 
 async fn confirm_cancel(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (line, listing) = slots::slot(&state, &current.user, path_id(&id)?).await?;
+    let (line, listing) = slots::slot(&state, &access.viewer, path_id(&id)?).await?;
     let e = &line.entry;
     let tz = &state.config.timezone;
     let when = format!(
@@ -349,7 +344,7 @@ async fn confirm_cancel(
         time_span(&state, e.starts_at, e.duration_minutes)
     );
     Ok(render(&CancelPage {
-        nav: Nav::new(&current, "/providers"),
+        nav: Nav::new(&access.current, "/providers"),
         listing,
         slot_id: id,
         when,
@@ -359,10 +354,10 @@ async fn confirm_cancel(
 
 async fn cancel(
     State(state): State<AppState>,
-    current: CurrentUser,
+    access: Require<perm::ManageListings>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let slot = slots::remove(&state, &current.user, &current.actor(), path_id(&id)?, true).await?;
+    let slot = slots::remove(&state, &access.viewer, path_id(&id)?, true).await?;
     Ok(done(
         &format!("/listings/{}/slots", slot.listing_id),
         "booking-cancelled",

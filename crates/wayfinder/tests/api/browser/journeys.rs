@@ -6,10 +6,11 @@ use super::axe::check_page;
 use super::driver::Browser;
 use super::sign_in_by_link;
 use crate::helpers::TestApp;
+use domain::Viewer;
 use domain::audit::{Action, Actor, NewAuditEvent};
 use domain::listing::Station;
 use domain::report::{KioskSession, ListingKind, Outcome, Selection};
-use domain::{Provider, Role, User};
+use domain::{Gender, IndigenousStatus, KioskSessionId, Provider, Role, StationId, User};
 use time::Duration;
 use uuid::Uuid;
 use wayfinder::service::categories::{self, CategoryInput};
@@ -31,7 +32,7 @@ async fn add_provider(app: &TestApp, name: &str) -> Provider {
         phone: Some("02 9999 0000".into()),
         address: Some("1 Harbour Street, Sydney".into()),
     };
-    providers::create(&app.state, &Actor::Cli, &input)
+    providers::create(&app.state, &Viewer::cli(), &input)
         .await
         .expect("create a provider")
 }
@@ -46,7 +47,7 @@ async fn add_user(app: &TestApp, first_name: &str, email: &str, providers: &[&Pr
         provider_ids: providers.iter().map(|p| p.id.to_string()).collect(),
         can_download_reports: false,
     };
-    users::create(&app.state, &Actor::Cli, &input)
+    users::create(&app.state, &Viewer::cli(), &input)
         .await
         .expect("create a user")
 }
@@ -183,22 +184,22 @@ async fn an_admin_downloads_sessions_csv_for_the_dates_chosen_on_the_reports_pag
     let app = TestApp::spawn().await;
     let now = app.clock_now();
     let station = Station {
-        id: Uuid::new_v4(),
+        id: StationId(Uuid::new_v4()),
         name: "Unit 1 kiosk".into(),
         token_hash: Uuid::new_v4().as_bytes().to_vec(),
         revoked_at: None,
         created_at: now,
     };
     let session = |started_at: time::OffsetDateTime| KioskSession {
-        id: Uuid::new_v4(),
+        id: KioskSessionId(Uuid::new_v4()),
         station_id: station.id,
         started_at,
         ended_at: Some(started_at + Duration::minutes(12)),
         outcome: Some(Outcome::Completed),
         consented_at: Some(started_at + Duration::seconds(20)),
-        gender: Some("female".into()),
+        gender: Some(Gender::Female),
         age: Some(34),
-        indigenous_status: Some("prefer_not_to_say".into()),
+        indigenous_status: Some(IndigenousStatus::PreferNotToSay),
         client_name_sealed: None,
         categories: vec![(None, "Housing".into())],
         selections: vec![Selection {
@@ -257,7 +258,7 @@ async fn every_admin_page_passes_axe_at_desktop_and_phone_width() {
             name: Some(name.into()),
             colour: Some(colour.into()),
         };
-        categories::create(&app.state, &Actor::Cli, &input)
+        categories::create(&app.state, &Viewer::cli(), &input)
             .await
             .expect("create a category");
     }

@@ -8,7 +8,7 @@ use super::driver::Browser;
 use super::sign_in_by_link;
 use crate::helpers::TestApp;
 use domain::Role;
-use domain::audit::Actor;
+use domain::Viewer;
 use wayfinder::service::categories::{self, CategoryInput};
 use wayfinder::service::providers::{self, ProviderInput};
 use wayfinder::service::users::{self, NewUser};
@@ -18,7 +18,7 @@ async fn a_member_creates_a_booking_listing_in_two_categories_and_every_listing_
     let app = TestApp::spawn().await;
     let provider = providers::create(
         &app.state,
-        &Actor::Cli,
+        &Viewer::cli(),
         &ProviderInput {
             name: Some("Harbour Housing".into()),
             ..ProviderInput::default()
@@ -31,7 +31,7 @@ async fn a_member_creates_a_booking_listing_in_two_categories_and_every_listing_
             name: Some(name.into()),
             colour: Some(colour.into()),
         };
-        categories::create(&app.state, &Actor::Cli, &input)
+        categories::create(&app.state, &Viewer::cli(), &input)
             .await
             .expect("a category");
     }
@@ -43,7 +43,7 @@ async fn a_member_creates_a_booking_listing_in_two_categories_and_every_listing_
         provider_ids: vec![provider.id.to_string()],
         can_download_reports: false,
     };
-    users::create(&app.state, &Actor::Cli, &member)
+    users::create(&app.state, &Viewer::cli(), &member)
         .await
         .expect("a member");
     let browser = Browser::open().await;

@@ -8,7 +8,7 @@ use super::sign_in_by_link;
 use crate::helpers::TestApp;
 use crate::slot_fixtures::{book, listing};
 use domain::Role;
-use domain::audit::Actor;
+use domain::Viewer;
 use domain::report::ListingKind;
 use wayfinder::service::providers::{self, ProviderInput};
 use wayfinder::service::users::{self, NewUser};
@@ -20,7 +20,7 @@ async fn a_member_adds_a_week_of_weekday_slots_through_the_preview_and_opens_the
         name: Some("Harbour Legal".into()),
         ..ProviderInput::default()
     };
-    let provider = providers::create(&app.state, &Actor::Cli, &input)
+    let provider = providers::create(&app.state, &Viewer::cli(), &input)
         .await
         .expect("a provider");
     let member = NewUser {
@@ -31,7 +31,7 @@ async fn a_member_adds_a_week_of_weekday_slots_through_the_preview_and_opens_the
         provider_ids: vec![provider.id.to_string()],
         can_download_reports: false,
     };
-    users::create(&app.state, &Actor::Cli, &member)
+    users::create(&app.state, &Viewer::cli(), &member)
         .await
         .expect("a member");
     let id = provider.id.to_string();

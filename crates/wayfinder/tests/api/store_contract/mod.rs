@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit_key;
+mod listings;
 mod mail_and_audit;
 mod reports;
 mod secrets;
@@ -14,7 +15,9 @@ use domain::{EmailAddress, Role, User, UserId};
 use std::collections::HashSet;
 use std::sync::Arc;
 use store::audit_chain::{self, AuditKey};
-use store::{NewMail, NewSecret, RateRule, SecretKind, SessionRecord, Store, StoreError};
+use store::{
+    Constraint, NewMail, NewSecret, RateRule, SecretKind, SessionRecord, Store, StoreError,
+};
 use time::{Duration, OffsetDateTime};
 
 /// A store on a fresh database with no server beside it, so that no mail worker claims or
@@ -106,9 +109,9 @@ fn secret(user_id: UserId, code: &[u8], token: &[u8]) -> NewSecret {
     }
 }
 
-fn conflict(result: Result<impl std::fmt::Debug, StoreError>) -> String {
+fn conflict(result: Result<impl std::fmt::Debug, StoreError>) -> Constraint {
     match result {
-        Err(StoreError::Conflict { constraint }) => constraint,
+        Err(StoreError::Conflict(constraint)) => constraint,
         other => panic!("expected a constraint conflict, got {other:?}"),
     }
 }

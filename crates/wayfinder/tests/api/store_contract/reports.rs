@@ -4,7 +4,10 @@
 use super::*;
 use domain::listing::{Listing, Slot, Station};
 use domain::report::{KioskSession, ListingKind, Outcome, Selection, SessionReportRow};
-use domain::{Category, CategoryId, Provider, ProviderId};
+use domain::{
+    Category, CategoryId, Gender, GenderFilter, IndigenousFilter, IndigenousStatus, KioskSessionId,
+    ListingId, Provider, ProviderId, SlotId, StationId,
+};
 use store::ReportFilter;
 use uuid::Uuid;
 
@@ -35,16 +38,16 @@ fn category(name: &str) -> Category {
 
 fn listing(provider: &Provider, kind: ListingKind, name: &str, category: &Category) -> Listing {
     Listing {
-        id: Uuid::new_v4(),
+        id: ListingId::new(),
         provider_id: provider.id,
         kind,
         name: name.into(),
         description: String::new(),
         eligibility_notes: String::new(),
-        gender: domain::listing::GenderFilter::Any,
+        gender: GenderFilter::Any,
         min_age: Some(18),
         max_age: None,
-        indigenous: domain::listing::IndigenousFilter::Any,
+        indigenous: IndigenousFilter::Any,
         category_ids: vec![category.id],
         created_at: start_time(),
     }
@@ -66,15 +69,15 @@ fn selection(provider: &Provider, listing: &Listing, slot: Option<&Slot>) -> Sel
 fn session(station: &Station, minutes: i64, selections: Vec<Selection>) -> KioskSession {
     let started_at = start_time() + Duration::minutes(minutes);
     KioskSession {
-        id: Uuid::new_v4(),
+        id: KioskSessionId(Uuid::new_v4()),
         station_id: station.id,
         started_at,
         ended_at: Some(started_at + Duration::seconds(754)),
         outcome: Some(Outcome::Completed),
         consented_at: Some(started_at + Duration::seconds(5)),
-        gender: Some("female".into()),
+        gender: Some(Gender::Female),
         age: Some(34),
-        indigenous_status: Some("prefer_not_to_say".into()),
+        indigenous_status: Some(IndigenousStatus::PreferNotToSay),
         client_name_sealed: Some(vec![1, 2, 3]),
         categories: Vec::new(),
         selections,
@@ -102,7 +105,7 @@ async fn the_report_lists_sessions_in_order_and_scopes_a_member_to_their_provide
     let beds = listing(&housing, ListingKind::Booking, "Beds", &health);
     let advice = listing(&fallback, ListingKind::Information, "Advice", &work);
     let slot = Slot {
-        id: Uuid::new_v4(),
+        id: SlotId::new(),
         listing_id: beds.id,
         starts_at: now + Duration::days(2),
         duration_minutes: 30,
@@ -110,7 +113,7 @@ async fn the_report_lists_sessions_in_order_and_scopes_a_member_to_their_provide
         created_at: now,
     };
     let station = Station {
-        id: Uuid::new_v4(),
+        id: StationId(Uuid::new_v4()),
         name: "Unit 1 kiosk".into(),
         token_hash: vec![9; 32],
         revoked_at: None,
@@ -171,9 +174,9 @@ async fn the_report_lists_sessions_in_order_and_scopes_a_member_to_their_provide
         ended_at: s.ended_at,
         outcome: s.outcome.map(|o| o.as_str().to_owned()),
         station: "Unit 1 kiosk".into(),
-        gender: s.gender.clone(),
+        gender: s.gender,
         age: s.age,
-        indigenous_status: s.indigenous_status.clone(),
+        indigenous_status: s.indigenous_status,
         categories: s.categories.iter().map(|(_, n)| n.clone()).collect(),
         information: Vec::new(),
         bookings: Vec::new(),
@@ -219,7 +222,7 @@ async fn a_clients_name_is_erased_once_their_appointments_are_over() {
     let db = fresh().await;
     let now = start_time();
     let station = Station {
-        id: Uuid::new_v4(),
+        id: StationId(Uuid::new_v4()),
         name: "Unit 2 kiosk".into(),
         token_hash: vec![8; 32],
         revoked_at: None,
@@ -229,7 +232,7 @@ async fn a_clients_name_is_erased_once_their_appointments_are_over() {
     let shelter = category("Shelter");
     let beds = listing(&housing, ListingKind::Booking, "Beds", &shelter);
     let slot_at = |days: i64| Slot {
-        id: Uuid::new_v4(),
+        id: SlotId::new(),
         listing_id: beds.id,
         starts_at: now + Duration::days(days),
         duration_minutes: 30,

@@ -1,15 +1,20 @@
-//! The Users section (SPEC §3): list, add, edit, resend the invitation, delete. Admins only; the
-//! handlers check the role, these functions keep the rules (email immutable, last administrator).
+//! The Users section (SPEC §3): list, add, edit, resend the invitation, delete. Each public
+//! function checks [`Permission::ManageUsers`] itself, and keeps the rules (email immutable, last
+//! administrator, nobody deletes themselves).
+
+mod cards;
+
+pub use cards::{UserCard, UserQuery, get, list};
 
 use super::accounts::{self, INVITATION_VALIDITY, NewAccountInput};
 use crate::AppState;
 use crate::error::{AppError, FieldErrors, PROVIDER_GONE, Result};
 use crate::mail;
 use domain::audit::{Action, Actor, NewAuditEvent};
-use domain::{PageNumber, ProviderId, Role, User, UserId};
+use domain::{Permission, ProviderId, Role, User, UserId, Viewer};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use store::{Membership, Tx, UserFilter};
+use store::Tx;
 
 /// What an administrator enters to add a user.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -37,15 +42,6 @@ pub struct UserChanges {
     /// Refused with `422`: the email address is the identity and never changes.
     #[schema(value_type = Option<String>)]
     pub email: Option<Value>,
-}
-
-/// A user with what their card shows.
-#[derive(Debug, Clone)]
-pub struct UserCard {
-    pub user: User,
-    pub providers: Vec<(ProviderId, String)>,
-    /// A message to them failed and waits for a retry.
-    pub mail_undelivered: bool,
 }
 
 fn parse_role(input: &str, errors: &mut FieldErrors) -> Option<Role> {
@@ -81,7 +77,9 @@ async fn parse_providers(
 }
 
 /// Creates the account, assigns its providers and queues the invitation, in one transaction.
-pub async fn create(state: &AppState, actor: &Actor, input: &NewUser) -> Result<User> {
+pub async fn create(state: &AppState, viewer: &Viewer, input: &NewUser) -> Result<User> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
+    let actor = &viewer.actor();
     let account_input = NewAccountInput {
         email: input.email.clone(),
         first_name: input.first_name.clone(),
@@ -125,45 +123,6 @@ async fn insert(
     Ok(user)
 }
 
-/// One user's card.
-pub async fn get(state: &AppState, id: UserId) -> Result<UserCard> {
-    let user = state
-        .store
-        .user_by_id(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(cards(state, vec![user]).await?.remove(0))
-}
-
-/// A page of user cards matching the filter, and how many match.
-pub async fn list(
-    state: &AppState,
-    filter: &UserFilter,
-    page: PageNumber,
-) -> Result<(Vec<UserCard>, i64)> {
-    let (users, total) = state.store.list_users(filter, page).await?;
-    Ok((cards(state, users).await?, total))
-}
-
-async fn cards(state: &AppState, users: Vec<User>) -> Result<Vec<UserCard>> {
-    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
-    let memberships = state.store.memberships_of(&ids).await?;
-    let recipients: Vec<String> = users.iter().map(|u| u.email.to_string()).collect();
-    let undelivered = state.store.undelivered_to(&recipients).await?;
-    Ok(users
-        .into_iter()
-        .map(|user| UserCard {
-            providers: memberships
-                .iter()
-                .filter(|m: &&Membership| m.user_id == user.id)
-                .map(|m| (m.provider_id, m.provider_name.clone()))
-                .collect(),
-            mail_undelivered: undelivered.contains(&user.email.to_string()),
-            user,
-        })
-        .collect())
-}
-
 fn last_admin() -> AppError {
     AppError::conflict(
         None,
@@ -181,10 +140,12 @@ struct Checked {
 /// Applies the changes, all or nothing; refuses any attempt to change the email.
 pub async fn update(
     state: &AppState,
-    actor: &Actor,
+    viewer: &Viewer,
     id: UserId,
     changes: &UserChanges,
 ) -> Result<User> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
+    let actor = &viewer.actor();
     if changes.email.is_some() {
         return Err(AppError::field(
             "email",
@@ -307,7 +268,9 @@ fn changed_fields(before: &User, after: &User) -> Map<String, Value> {
 }
 
 /// Issues a fresh invitation (new code, link and expiry; the old ones die).
-pub async fn resend_invitation(state: &AppState, actor: &Actor, id: UserId) -> Result<User> {
+pub async fn resend_invitation(state: &AppState, viewer: &Viewer, id: UserId) -> Result<User> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
+    let actor = &viewer.actor();
     let user = super::retrying(|| reinvite(state, actor, id)).await?;
     state.mail_wakeup.notify_one();
     Ok(user)
@@ -317,7 +280,7 @@ pub async fn resend_invitation(state: &AppState, actor: &Actor, id: UserId) -> R
 async fn reinvite(state: &AppState, actor: &Actor, id: UserId) -> Result<User> {
     let mut tx = state.store.begin().await?;
     let mut user = tx.user_for_update(id).await?.ok_or(AppError::NotFound)?;
-    if user.activated_at.is_some() {
+    if !may_resend(&user) {
         return Err(AppError::conflict(
             None,
             "This person has already signed in. They can ask for a sign-in code on the sign-in page.",
@@ -334,9 +297,22 @@ async fn reinvite(state: &AppState, actor: &Actor, id: UserId) -> Result<User> {
     Ok(user)
 }
 
+/// Whether an invitation can be sent again: only until the person first signs in.
+pub fn may_resend(user: &User) -> bool {
+    user.activated_at.is_none()
+}
+
+/// Whether `viewer` may delete `user` as far as the account itself says: nobody deletes their
+/// own account (the last administrator is checked in the transaction).
+pub fn may_delete(viewer: &Viewer, user: &User) -> bool {
+    viewer.may(Permission::ManageUsers) && viewer.account_id() != Some(user.id)
+}
+
 /// Deletes the account with its memberships, secrets and sessions, in one transaction.
-pub async fn delete(state: &AppState, actor: &Actor, id: UserId) -> Result<()> {
-    if actor.id() == Some(id) {
+pub async fn delete(state: &AppState, viewer: &Viewer, id: UserId) -> Result<()> {
+    super::authorize(state, viewer, Permission::ManageUsers).await?;
+    let actor = &viewer.actor();
+    if viewer.account_id() == Some(id) {
         return Err(AppError::conflict(
             None,
             "You cannot delete your own account.",

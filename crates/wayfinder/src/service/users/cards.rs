@@ -1,0 +1,100 @@
+//! Reading the Users section: the list's filter as typed, and user cards (one, or a page).
+
+use crate::AppState;
+use crate::error::{AppError, Result};
+use domain::{PageNumber, Permission, ProviderId, Role, User, UserId, Viewer};
+use serde::Deserialize;
+use store::{Membership, UserFilter};
+
+/// The Users list's filter as typed (query parameters of the page and the API).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct UserQuery {
+    /// Part of the name or email.
+    pub q: Option<String>,
+    /// Only accounts with this role.
+    #[param(schema_with = crate::http::api::views::role_schema)]
+    pub role: Option<String>,
+    /// Only members of this provider.
+    pub provider_id: Option<String>,
+    /// The page, from 1 (a number out of range is clamped).
+    pub page: Option<i64>,
+}
+
+impl UserQuery {
+    pub fn filter(&self) -> Result<UserFilter> {
+        let role = match self.role.as_deref().filter(|r| !r.is_empty()) {
+            Some(role) => Some(
+                Role::parse(role)
+                    .ok_or_else(|| AppError::field("role", "Choose admin or user."))?,
+            ),
+            None => None,
+        };
+        let provider_id = match self.provider_id.as_deref().filter(|p| !p.is_empty()) {
+            Some(id) => Some(
+                id.parse()
+                    .map_err(|_| AppError::field("provider_id", "Unknown provider."))?,
+            ),
+            None => None,
+        };
+        let q = domain::text::parse_query(self.q.as_deref())
+            .map_err(|message| AppError::field("q", message))?;
+        Ok(UserFilter {
+            q,
+            role,
+            provider_id,
+        })
+    }
+}
+
+/// A user with what their card shows.
+#[derive(Debug, Clone)]
+pub struct UserCard {
+    pub user: User,
+    pub providers: Vec<(ProviderId, String)>,
+    /// A message to them failed and waits for a retry.
+    pub mail_undelivered: bool,
+}
+
+/// One user's card.
+pub async fn get(state: &AppState, viewer: &Viewer, id: UserId) -> Result<UserCard> {
+    crate::service::authorize(state, viewer, Permission::ManageUsers).await?;
+    let user = state
+        .store
+        .user_by_id(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(cards(state, vec![user]).await?.remove(0))
+}
+
+/// A page of user cards matching the filter, and how many match.
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    filter: &UserFilter,
+    page: PageNumber,
+) -> Result<(Vec<UserCard>, i64)> {
+    crate::service::authorize(state, viewer, Permission::ManageUsers).await?;
+    let (users, total) = state.store.list_users(filter, page).await?;
+    Ok((cards(state, users).await?, total))
+}
+
+async fn cards(state: &AppState, users: Vec<User>) -> Result<Vec<UserCard>> {
+    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+    let memberships = state.store.memberships_of(&ids).await?;
+    let recipients: Vec<String> = users.iter().map(|u| u.email.to_string()).collect();
+    let undelivered = state.store.undelivered_to(&recipients).await?;
+    Ok(users
+        .into_iter()
+        .map(|user| UserCard {
+            providers: memberships
+                .iter()
+                .filter(|m: &&Membership| m.user_id == user.id)
+                .map(|m| (m.provider_id, m.provider_name.clone()))
+                .collect(),
+            mail_undelivered: undelivered.contains(&user.email.to_string()),
+            user,
+        })
+        .collect())
+}
