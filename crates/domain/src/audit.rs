@@ -79,6 +79,9 @@ pub enum Action {
     AuditExported,
     ReportDownloaded,
     DemoLoaded,
+    SlotsCreated,
+    SlotRemoved,
+    SlotBookingCancelled,
 }
 
 impl Action {
@@ -115,11 +118,14 @@ impl Action {
             Action::AuditExported => "audit.exported",
             Action::ReportDownloaded => "report.downloaded",
             Action::DemoLoaded => "demo.loaded",
+            Action::SlotsCreated => "slots.created",
+            Action::SlotRemoved => "slot.removed",
+            Action::SlotBookingCancelled => "slot.booking_cancelled",
         }
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 34] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -151,6 +157,9 @@ impl Action {
         Action::AuditExported,
         Action::ReportDownloaded,
         Action::DemoLoaded,
+        Action::SlotsCreated,
+        Action::SlotRemoved,
+        Action::SlotBookingCancelled,
     ];
 }
 

@@ -19,6 +19,7 @@ mod migrations;
 mod postgres;
 mod records;
 mod rows;
+pub mod slots;
 mod sqlite;
 mod stations;
 
@@ -128,7 +129,17 @@ pub fn is_postgres_url(url: &str) -> bool {
 /// operations that span areas.
 #[async_trait]
 pub trait Store:
-    Accounts + Directory + Listings + MailQueue + AuditLog + Reports + Stations + Send + Sync + 'static
+    Accounts
+    + Directory
+    + Listings
+    + slots::Slots
+    + MailQueue
+    + AuditLog
+    + Reports
+    + Stations
+    + Send
+    + Sync
+    + 'static
 {
     /// Starts a write transaction; its changes land only with [`Tx::commit`].
     async fn begin(&self) -> StoreResult<Box<dyn Tx>>;

@@ -5,6 +5,7 @@ mod axe;
 mod driver;
 mod journeys;
 mod listings;
+mod slots;
 mod stations;
 
 use crate::helpers::{TestApp, secrets_in};

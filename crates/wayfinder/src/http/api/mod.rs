@@ -7,6 +7,7 @@ mod listings;
 mod openapi;
 mod providers;
 mod reports;
+mod slots;
 mod stations;
 mod users;
 pub mod views;
@@ -30,6 +31,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(providers::router())
         .merge(categories::router())
         .merge(listings::router())
+        .merge(slots::router())
         .merge(audit::router())
         .merge(reports::router())
         .merge(stations::router())

@@ -3,12 +3,14 @@
 mod audit;
 mod categories;
 mod dashboard;
+mod day_sheet;
 mod listings;
 mod provider_picker;
 mod providers;
 mod reports;
 mod setup;
 mod sign_in;
+mod slots;
 mod stations;
 mod users;
 
@@ -36,6 +38,8 @@ pub fn routes() -> Routes {
         .merge(categories::routes())
         .merge(audit::routes())
         .merge(reports::routes())
+        .merge(slots::routes())
+        .merge(day_sheet::routes())
         .merge(stations::routes())
 }
 
@@ -244,6 +248,9 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "category-added" => "The category was added.",
         "category-saved" => "The changes were saved.",
         "category-deleted" => "The category was deleted.",
+        "slots-added" => "The slots were created.",
+        "slot-removed" => "The slot was removed.",
+        "booking-cancelled" => "The booking was cancelled and its slot removed.",
         "station-revoked" => "The station was revoked. Its link no longer works.",
         "listing-added" => "The listing was created.",
         "listing-saved" => "The changes were saved.",
