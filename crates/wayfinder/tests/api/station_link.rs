@@ -39,7 +39,7 @@ async fn kiosk_api(kiosk: KioskStation) -> String {
 
 /// The app with a `/kiosk` page and a kiosk API call that use the station principal; its
 /// address.
-async fn serve_with_kiosk(app: &TestApp) -> String {
+pub(crate) async fn serve_with_kiosk(app: &TestApp) -> String {
     let probe = axum::Router::new()
         .route("/kiosk", axum::routing::get(kiosk_page))
         .route("/api/v1/kiosk/station", axum::routing::get(kiosk_api))

@@ -57,3 +57,18 @@ async fn an_admin_adds_relinks_and_revokes_a_station_and_every_stations_page_pas
     check_page(&browser, "the Stations list with a revoked station").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_kiosk_not_set_up_page_passes_axe_and_names_the_administrators() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user("ann@example.org", Role::Admin).await;
+    let base = crate::station_link::serve_with_kiosk(&app).await;
+    let browser = Browser::open().await;
+    browser.goto(&format!("{base}/kiosk")).await;
+    browser
+        .wait_for_text("h1", "This kiosk is not set up")
+        .await;
+    assert_eq!(browser.texts("main li").await, [admin.full_name()]);
+    check_page(&browser, "the kiosk's not-set-up page").await;
+    browser.close().await;
+}
