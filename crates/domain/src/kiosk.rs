@@ -163,24 +163,29 @@ pub struct Filters {
 /// say never hides a listing from them: another gender or no answer sees both genders' listings,
 /// an unknown age passes every bound, no answer on Indigenous status sees both.
 pub fn matches(filters: &Filters, client: &Demographics) -> bool {
-    let gender = match (filters.gender, client.gender) {
-        (GenderFilter::Any, _) => true,
-        (GenderFilter::Male, Gender::Male) | (GenderFilter::Female, Gender::Female) => true,
-        (_, Gender::Other | Gender::PreferNotToSay) => true,
-        _ => false,
-    };
+    let gender = matches!(
+        (filters.gender, client.gender),
+        (GenderFilter::Any, _)
+            | (_, Gender::Other | Gender::PreferNotToSay)
+            | (GenderFilter::Male, Gender::Male)
+            | (GenderFilter::Female, Gender::Female)
+    );
     let age = client.age.is_none_or(|age| {
         filters.min_age.is_none_or(|min| age >= min) && filters.max_age.is_none_or(|max| age <= max)
     });
-    let indigenous = match (filters.indigenous, client.indigenous) {
-        (IndigenousFilter::Any, _) | (_, IndigenousStatus::PreferNotToSay) => true,
-        (
-            IndigenousFilter::AboriginalOrTorresStraitIslander,
-            IndigenousStatus::AboriginalOrTorresStraitIslander,
-        )
-        | (IndigenousFilter::NonIndigenous, IndigenousStatus::NonIndigenous) => true,
-        _ => false,
-    };
+    let indigenous = matches!(
+        (filters.indigenous, client.indigenous),
+        (IndigenousFilter::Any, _)
+            | (_, IndigenousStatus::PreferNotToSay)
+            | (
+                IndigenousFilter::AboriginalOrTorresStraitIslander,
+                IndigenousStatus::AboriginalOrTorresStraitIslander
+            )
+            | (
+                IndigenousFilter::NonIndigenous,
+                IndigenousStatus::NonIndigenous
+            )
+    );
     gender && age && indigenous
 }
 
