@@ -76,6 +76,14 @@ pub enum Action {
     AuditExported,
     ReportDownloaded,
     DemoLoaded,
+    KioskSessionStarted,
+    KioskConsentGiven,
+    KioskDemographicsRecorded,
+    KioskCategoriesChosen,
+    KioskSelectionAdded,
+    KioskSelectionRemoved,
+    KioskSessionTerminated,
+    KioskSessionAbandoned,
 }
 
 impl Action {
@@ -109,11 +117,19 @@ impl Action {
             Action::AuditExported => "audit.exported",
             Action::ReportDownloaded => "report.downloaded",
             Action::DemoLoaded => "demo.loaded",
+            Action::KioskSessionStarted => "kiosk.session_started",
+            Action::KioskConsentGiven => "kiosk.consent_given",
+            Action::KioskDemographicsRecorded => "kiosk.demographics_recorded",
+            Action::KioskCategoriesChosen => "kiosk.categories_chosen",
+            Action::KioskSelectionAdded => "kiosk.selection_added",
+            Action::KioskSelectionRemoved => "kiosk.selection_removed",
+            Action::KioskSessionTerminated => "kiosk.session_terminated",
+            Action::KioskSessionAbandoned => "kiosk.session_abandoned",
         }
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 36] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -142,6 +158,14 @@ impl Action {
         Action::AuditExported,
         Action::ReportDownloaded,
         Action::DemoLoaded,
+        Action::KioskSessionStarted,
+        Action::KioskConsentGiven,
+        Action::KioskDemographicsRecorded,
+        Action::KioskCategoriesChosen,
+        Action::KioskSelectionAdded,
+        Action::KioskSelectionRemoved,
+        Action::KioskSessionTerminated,
+        Action::KioskSessionAbandoned,
     ];
 }
 

@@ -13,6 +13,7 @@ mod decode;
 mod dialect;
 mod directory;
 mod kiosk;
+mod kiosk_flow;
 mod listings;
 mod mail;
 mod migrations;
@@ -32,6 +33,7 @@ pub use audit_chain::{AuditKey, StoredAuditEvent};
 pub use constraint::Constraint;
 pub use directory::{Directory, DirectoryTx};
 pub use kiosk::{KioskTx, Reports};
+pub use kiosk_flow::{AbandonedSession, Kiosk, KioskFlowTx, KioskListing};
 pub use listings::{Listings, ListingsTx};
 pub use mail::{MailQueue, MailTx};
 pub use records::*;
@@ -126,7 +128,7 @@ pub fn is_postgres_url(url: &str) -> bool {
 /// operations that span areas.
 #[async_trait]
 pub trait Store:
-    Accounts + Directory + Listings + MailQueue + AuditLog + Reports + Send + Sync + 'static
+    Accounts + Directory + Listings + MailQueue + AuditLog + Reports + Kiosk + Send + Sync + 'static
 {
     /// Starts a write transaction; its changes land only with [`Tx::commit`].
     async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
@@ -148,7 +150,9 @@ pub trait Store:
 
 /// One write transaction. Dropping it without `commit` rolls everything back.
 #[async_trait]
-pub trait Tx: AccountsTx + DirectoryTx + ListingsTx + MailTx + KioskTx + Send {
+pub trait Tx:
+    AccountsTx + DirectoryTx + ListingsTx + MailTx + KioskTx + KioskFlowTx + Send
+{
     /// Appends an audit event inside the transaction (for actions that record several).
     async fn record(&mut self, event: NewAuditEvent) -> StoreResult<()>;
 

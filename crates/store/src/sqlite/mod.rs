@@ -82,6 +82,7 @@ crate::directory::stamp_directory_reads!(Sqlite: SqliteStore);
 crate::directory::stamp_directory_writes!(Sqlite: SqliteTx);
 crate::audit::stamp_audit!(Sqlite: SqliteStore, SqliteTx);
 crate::listings::stamp_listings!(Sqlite: SqliteStore, SqliteTx);
+crate::kiosk_flow::stamp_kiosk_flow!(Sqlite: SqliteStore, SqliteTx);
 
 /// The constraint named in SQLite's message, which has no separate field for it.
 pub(crate) fn constraint_name(message: &str) -> Option<String> {
