@@ -69,6 +69,9 @@ pub enum Action {
     CategoryCreated,
     CategoryUpdated,
     CategoryDeleted,
+    StationCreated,
+    StationLinkReplaced,
+    StationRevoked,
     ListingCreated,
     ListingUpdated,
     ListingDeleted,
@@ -110,6 +113,9 @@ impl Action {
             Action::CategoryCreated => "category.created",
             Action::CategoryUpdated => "category.updated",
             Action::CategoryDeleted => "category.deleted",
+            Action::StationCreated => "station.created",
+            Action::StationLinkReplaced => "station.link_replaced",
+            Action::StationRevoked => "station.revoked",
             Action::ListingCreated => "listing.created",
             Action::ListingUpdated => "listing.updated",
             Action::ListingDeleted => "listing.deleted",
@@ -129,7 +135,7 @@ impl Action {
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 39] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -151,6 +157,9 @@ impl Action {
         Action::CategoryCreated,
         Action::CategoryUpdated,
         Action::CategoryDeleted,
+        Action::StationCreated,
+        Action::StationLinkReplaced,
+        Action::StationRevoked,
         Action::ListingCreated,
         Action::ListingUpdated,
         Action::ListingDeleted,

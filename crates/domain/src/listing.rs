@@ -267,6 +267,9 @@ pub struct Station {
     pub token_hash: Vec<u8>,
     pub revoked_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
+    /// When the station last opened a kiosk page or called the kiosk API (touched at most
+    /// once a minute).
+    pub last_used_at: Option<OffsetDateTime>,
 }
 
 #[cfg(test)]

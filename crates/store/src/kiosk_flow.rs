@@ -9,7 +9,7 @@ use crate::StoreResult;
 use async_trait::async_trait;
 use domain::demographics::{Gender, IndigenousStatus};
 use domain::kiosk::Demographics;
-use domain::listing::{Listing, Slot, Station};
+use domain::listing::{Listing, Slot};
 use domain::report::{KioskSession, Outcome, Selection};
 use domain::{CategoryId, KioskSessionId, ListingId, SlotId, StationId};
 use time::OffsetDateTime;
@@ -34,8 +34,6 @@ pub struct AbandonedSession {
 /// Reads of the Kiosk area.
 #[async_trait]
 pub trait Kiosk {
-    /// The station whose link token hashes to this, revoked or not.
-    async fn station_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<Station>>;
     /// Records a request of the session: the abandonment clock and its holds start again. Not
     /// a change that matters to the audit log (like a sign-in session's last use), so outside
     /// any transaction.
@@ -129,8 +127,6 @@ pub(crate) const SESSION_CATEGORIES: &str = "SELECT category_id, name
 pub(crate) const SESSION_SELECTIONS: &str = "SELECT listing_id, provider_id, provider_name,
        listing_name, kind, slot_id, slot_starts_at, is_fallback
      FROM kiosk_selections WHERE session_id = $1 ORDER BY position";
-pub(crate) const STATION_BY_TOKEN: &str =
-    "SELECT id, name, token_hash, revoked_at, created_at FROM stations WHERE token_hash = $1";
 pub(crate) const LISTINGS_IN_CATEGORIES: &str = "WHERE l.id IN
      (SELECT lc.listing_id FROM listing_categories lc WHERE lc.category_id IN ";
 /// Free slots, in three parts around the bound `now` (twice) and the list of listings.

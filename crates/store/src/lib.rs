@@ -21,6 +21,7 @@ mod postgres;
 mod records;
 mod rows;
 mod sqlite;
+mod stations;
 
 use async_trait::async_trait;
 use domain::audit::NewAuditEvent;
@@ -37,6 +38,7 @@ pub use kiosk_flow::{AbandonedSession, Kiosk, KioskFlowTx, KioskListing};
 pub use listings::{Listings, ListingsTx};
 pub use mail::{MailQueue, MailTx};
 pub use records::*;
+pub use stations::{Stations, StationsTx};
 
 /// What can go wrong in storage, in terms the application can act on.
 #[derive(Debug, thiserror::Error)]
@@ -128,7 +130,17 @@ pub fn is_postgres_url(url: &str) -> bool {
 /// operations that span areas.
 #[async_trait]
 pub trait Store:
-    Accounts + Directory + Listings + MailQueue + AuditLog + Reports + Kiosk + Send + Sync + 'static
+    Accounts
+    + Directory
+    + Listings
+    + MailQueue
+    + AuditLog
+    + Reports
+    + Stations
+    + Kiosk
+    + Send
+    + Sync
+    + 'static
 {
     /// Starts a write transaction; its changes land only with [`Tx::commit`].
     async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
@@ -151,7 +163,7 @@ pub trait Store:
 /// One write transaction. Dropping it without `commit` rolls everything back.
 #[async_trait]
 pub trait Tx:
-    AccountsTx + DirectoryTx + ListingsTx + MailTx + KioskTx + KioskFlowTx + Send
+    AccountsTx + DirectoryTx + ListingsTx + MailTx + KioskTx + StationsTx + KioskFlowTx + Send
 {
     /// Appends an audit event inside the transaction (for actions that record several).
     async fn record(&mut self, event: NewAuditEvent) -> StoreResult<()>;

@@ -297,3 +297,27 @@ impl ReportHead {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct StationRow {
+    id: Id<domain::StationId>,
+    name: String,
+    token_hash: Vec<u8>,
+    revoked_at: Option<Time>,
+    created_at: Time,
+    last_used_at: Option<Time>,
+}
+
+impl TryFrom<StationRow> for domain::listing::Station {
+    type Error = StoreError;
+    fn try_from(r: StationRow) -> StoreResult<Self> {
+        Ok(Self {
+            id: r.id.0,
+            name: r.name,
+            token_hash: r.token_hash,
+            revoked_at: r.revoked_at.map(|t| t.0),
+            created_at: r.created_at.0,
+            last_used_at: r.last_used_at.map(|t| t.0),
+        })
+    }
+}

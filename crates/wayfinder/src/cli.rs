@@ -38,6 +38,15 @@ pub enum Command {
         seed: u64,
         #[command(flatten)]
         storage: StorageArgs,
+        /// The address people use, for the station link printed at the end (default: http://
+        /// + the default listen address).
+        #[arg(long, env = "WAYFINDER_BASE_URL")]
+        base_url: Option<String>,
+    },
+    /// Manages kiosk stations.
+    Station {
+        #[command(subcommand)]
+        command: StationCommand,
     },
     /// Works with the audit log.
     Audit {
@@ -56,6 +65,20 @@ pub enum AdminCommand {
         first_name: String,
         #[arg(long)]
         last_name: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StationCommand {
+    /// Creates a kiosk station and prints its link (shown this once), so that a fresh
+    /// installation can open a kiosk without the dashboard.
+    Create {
+        #[arg(long)]
+        name: String,
         #[command(flatten)]
         storage: StorageArgs,
         #[command(flatten)]

@@ -284,6 +284,7 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
                 .hash("station", &[&crate::secrets::random_token()]),
             revoked_at: None,
             created_at: now,
+            last_used_at: None,
         })
         .collect();
     let _ = rng;

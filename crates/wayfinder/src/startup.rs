@@ -1,6 +1,6 @@
 //! Building the application from its settings, and running each command.
 
-use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ServeArgs};
+use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ServeArgs, StationCommand};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::mail::transport::{self, Transport};
@@ -84,13 +84,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let user = match setup::create_admin(&state, &input).await {
                 Ok(user) => user,
-                Err(error) => {
-                    let details = error
-                        .fields()
-                        .map(|f| format!(" {f:?}"))
-                        .unwrap_or_default();
-                    anyhow::bail!("{error}{details}");
-                }
+                Err(error) => anyhow::bail!("{error}{}", field_details(&error)),
             };
             println!("{}", user.id);
             // Deliver the invitation now if the mail transport can take it; else the server will.
@@ -104,18 +98,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             users,
             seed,
             storage,
+            base_url,
         } => {
-            let state = build_state(offline_config(&storage)?, Arc::new(SystemClock)).await?;
+            let config = offline_config(&storage, base_url)?;
+            let state = build_state(config, Arc::new(SystemClock)).await?;
             let started = std::time::Instant::now();
             let count = crate::demo::run(&state, sessions, users, seed).await?;
             let seconds = started.elapsed().as_secs_f64();
             println!("demo data loaded: {count} kiosk sessions in {seconds:.1} s");
+            if let Some(link) = demo_station_link(&state).await? {
+                println!("\nOpen the kiosk of the demo's first station:\n\n    {link}\n");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Station {
+            command:
+                StationCommand::Create {
+                    name,
+                    storage,
+                    site,
+                },
+        } => {
+            let config = Config::resolve(&storage, &site, default_listen())?;
+            let state = build_state(config, Arc::new(SystemClock)).await?;
+            let input = crate::service::stations::StationInput { name: Some(name) };
+            let viewer = domain::Viewer::cli();
+            match crate::service::stations::create(&state, &viewer, &input).await {
+                Ok(made) => println!("{}", made.link),
+                Err(error) => anyhow::bail!("{error}{}", field_details(&error)),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
             command: AuditCommand::Verify { storage },
         } => {
-            let state = build_state(offline_config(&storage)?, Arc::new(SystemClock)).await?;
+            let state = build_state(offline_config(&storage, None)?, Arc::new(SystemClock)).await?;
             match store::audit_chain::verify(state.store.as_ref()).await? {
                 Ok(count) => {
                     println!("audit chain intact: {count} events");
@@ -130,10 +147,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The demo's stations are made with tokens nobody knows; the first one gets a new link here
+/// (audited as the command line's), printed so that the demo's kiosk can be opened at once.
+async fn demo_station_link(state: &AppState) -> anyhow::Result<Option<String>> {
+    let viewer = domain::Viewer::cli();
+    let (stations, _) = state
+        .store
+        .list_stations(domain::PageNumber::new(None))
+        .await?;
+    let Some(first) = stations.iter().find(|s| s.revoked_at.is_none()) else {
+        return Ok(None);
+    };
+    let made = crate::service::stations::replace_link(state, &viewer, first.id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Some(made.link))
+}
+
+/// The fields an error names, for the command line's message.
+fn field_details(error: &crate::error::AppError) -> String {
+    error
+        .fields()
+        .map(|f| format!(" {f:?}"))
+        .unwrap_or_default()
+}
+
 /// The configuration of a command that serves nothing and sends no mail.
-fn offline_config(storage: &crate::cli::StorageArgs) -> anyhow::Result<Config> {
+fn offline_config(
+    storage: &crate::cli::StorageArgs,
+    base_url: Option<String>,
+) -> anyhow::Result<Config> {
     let site = crate::cli::SiteArgs {
-        base_url: None,
+        base_url,
         mail: None,
         mail_from: "wayfinder@localhost".into(),
         timezone: "UTC".into(),

@@ -3,7 +3,7 @@
 use super::{parse_gender, parse_outcome, parse_status};
 use crate::codec::{Id, Time};
 use crate::{StoreError, StoreResult};
-use domain::listing::{Slot, Station};
+use domain::listing::Slot;
 use domain::report::{KioskSession, ListingKind, Selection};
 use domain::{CategoryId, KioskSessionId, ListingId, ProviderId, SlotId, StationId};
 
@@ -104,27 +104,6 @@ impl From<SlotRow> for Slot {
             starts_at: r.starts_at.0,
             duration_minutes: r.duration_minutes,
             booked_by_session: r.booked_by_session.map(|id| id.0),
-            created_at: r.created_at.0,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct StationRow {
-    id: Id<StationId>,
-    name: String,
-    token_hash: Vec<u8>,
-    revoked_at: Option<Time>,
-    created_at: Time,
-}
-
-impl From<StationRow> for Station {
-    fn from(r: StationRow) -> Station {
-        Station {
-            id: r.id.0,
-            name: r.name,
-            token_hash: r.token_hash,
-            revoked_at: r.revoked_at.map(|t| t.0),
             created_at: r.created_at.0,
         }
     }

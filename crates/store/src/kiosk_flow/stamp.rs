@@ -32,7 +32,7 @@ macro_rules! stamp_kiosk_flow {
     ($db:ty: $store:ty, $txty:ty) => {
         const _: () = {
             use domain::kiosk::Demographics;
-            use domain::listing::{Listing, Slot, Station};
+            use domain::listing::{Listing, Slot};
             use domain::report::{KioskSession, Outcome, Selection};
             use domain::{CategoryId, KioskSessionId, ListingId, ProviderId, SlotId, StationId};
             use sqlx::QueryBuilder;
@@ -40,9 +40,7 @@ macro_rules! stamp_kiosk_flow {
             use time::OffsetDateTime;
             use $crate::codec::{self, Id, Time};
             use $crate::dialect::{Dialect, push_list};
-            use $crate::kiosk_flow::rows::{
-                SelectionRow, SessionCategoryRow, SessionRow, SlotRow, StationRow,
-            };
+            use $crate::kiosk_flow::rows::{SelectionRow, SessionCategoryRow, SessionRow, SlotRow};
             use $crate::kiosk_flow::stamp::read_session;
             use $crate::kiosk_flow::{
                 self as sql, AbandonedSession, Kiosk, KioskFlowTx, KioskListing,
@@ -52,14 +50,6 @@ macro_rules! stamp_kiosk_flow {
 
             #[async_trait::async_trait]
             impl Kiosk for $store {
-                async fn station_by_token(&self, hash: &[u8]) -> StoreResult<Option<Station>> {
-                    let row: Option<StationRow> = sqlx::query_as(sql::STATION_BY_TOKEN)
-                        .bind(hash)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                    Ok(row.map(Station::from))
-                }
-
                 async fn touch_kiosk_session(
                     &self,
                     id: KioskSessionId,

@@ -92,5 +92,6 @@ crate::accounts::stamp_account_writes!(Postgres: PostgresTx);
 crate::directory::stamp_directory_reads!(Postgres: PostgresStore);
 crate::directory::stamp_directory_writes!(Postgres: PostgresTx);
 crate::audit::stamp_audit!(Postgres: PostgresStore, PostgresTx);
+crate::stations::stamp_stations!(PostgresStore, PostgresTx);
 crate::listings::stamp_listings!(Postgres: PostgresStore, PostgresTx);
 crate::kiosk_flow::stamp_kiosk_flow!(Postgres: PostgresStore, PostgresTx);

@@ -81,6 +81,7 @@ crate::accounts::stamp_account_writes!(Sqlite: SqliteTx);
 crate::directory::stamp_directory_reads!(Sqlite: SqliteStore);
 crate::directory::stamp_directory_writes!(Sqlite: SqliteTx);
 crate::audit::stamp_audit!(Sqlite: SqliteStore, SqliteTx);
+crate::stations::stamp_stations!(SqliteStore, SqliteTx);
 crate::listings::stamp_listings!(Sqlite: SqliteStore, SqliteTx);
 crate::kiosk_flow::stamp_kiosk_flow!(Sqlite: SqliteStore, SqliteTx);
 

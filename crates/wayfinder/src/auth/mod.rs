@@ -4,6 +4,7 @@
 pub mod csrf;
 mod require;
 pub mod session;
+pub mod station;
 
 pub use require::{Needs, Require, perm};
 

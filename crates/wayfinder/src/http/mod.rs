@@ -22,6 +22,7 @@ pub fn routes() -> Routes {
     pages::routes()
         .get("/healthz", Access::Public, healthz)
         .get("/static/app.css", Access::Public, stylesheet)
+        .get("/static/copy-link.js", Access::Public, copy_link_script)
 }
 
 /// The table [`routes`] is built from, for the permission test.
@@ -72,6 +73,18 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// The copy button of the station link page.
+async fn copy_link_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/copy-link.js"),
     )
         .into_response()
 }

@@ -14,6 +14,7 @@ pub mod reports;
 pub mod sessions;
 pub mod setup;
 pub mod sign_in;
+pub mod stations;
 pub mod users;
 
 use crate::error::{AppError, Result};

@@ -18,6 +18,7 @@ pub async fn book(app: &TestApp, listing: &str, starts_at: time::OffsetDateTime,
         token_hash: Uuid::new_v4().as_bytes().to_vec(),
         revoked_at: None,
         created_at: now,
+        last_used_at: None,
     };
     let session = KioskSession {
         id: domain::KioskSessionId::new(),

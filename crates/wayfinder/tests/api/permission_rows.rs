@@ -3,7 +3,7 @@
 //! User out of scope (another provider), and someone signed out.
 //!
 //! Placeholders: `{provider}` (in or out of scope, by caller), `{user}` (an account that is no
-//! member), `{member}` (the calling User), `{category}`, `{listing}` (a booking listing of the
+//! member), `{member}` (the calling User), `{category}`, `{station}`, `{listing}` (a booking listing of the
 //! caller's provider, one per caller), `{kind}` (`booking`), `{n}` (the row's number) and
 //! `{caller}` (the caller's number, for calls that must not look like repeats).
 
@@ -179,6 +179,25 @@ pub fn api_rows() -> Vec<Row> {
             Body::None,
             admin_api(204),
         ),
+        get("/api/v1/stations", admin_api(200)),
+        row(
+            "POST",
+            "/api/v1/stations",
+            json(json!({ "name": "Kiosk {n}" })),
+            admin_api(201),
+        ),
+        row(
+            "POST",
+            "/api/v1/stations/{station}/link",
+            Body::None,
+            admin_api(201),
+        ),
+        row(
+            "DELETE",
+            "/api/v1/stations/{station}",
+            Body::None,
+            admin_api(204),
+        ),
         get(
             "/api/v1/providers/{provider}/listings?kind=booking",
             listing_api(200),
@@ -232,6 +251,7 @@ pub fn page_rows() -> Vec<Row> {
     vec![
         get("/healthz", [200, 200, 200, 200]),
         get("/static/app.css", [200, 200, 200, 200]),
+        get("/static/copy-link.js", [200, 200, 200, 200]),
         get("/sign-in", [303, 303, 303, 200]),
         // On to the code page, whether the address has an account or not.
         form(
@@ -310,6 +330,12 @@ pub fn page_rows() -> Vec<Row> {
         form("/categories/{category}", CATEGORY, admin_page(303)),
         get("/categories/{category}/delete", admin_page(200)),
         form("/categories/{category}/delete", &[], admin_page(303)),
+        get("/stations", admin_page(200)),
+        form("/stations", &[("name", "Kiosk {n}")], admin_page(200)),
+        get("/stations/new", admin_page(200)),
+        form("/stations/{station}/link", &[], admin_page(200)),
+        get("/stations/{station}/revoke", admin_page(200)),
+        form("/stations/{station}/revoke", &[], admin_page(303)),
         get("/audit", admin_page(200)),
         get("/reports", admin_page(200)),
         get(

@@ -18,6 +18,7 @@ struct World {
     user: String,
     member: String,
     category: String,
+    station: String,
     /// A listing per caller: the admin's and the member's in scope, one out of scope, and one
     /// for the signed-out caller (so that one caller's delete leaves the next one's listing).
     listings: [String; 4],
@@ -43,6 +44,13 @@ async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
         )
         .await;
     assert_eq!(status, 201);
+    let (status, station) = admin
+        .post(
+            "/api/v1/stations",
+            serde_json::json!({ "name": format!("Station {n}") }),
+        )
+        .await;
+    assert_eq!(status, 201, "{station}");
     let category = category["id"].as_str().unwrap().to_owned();
     let mut listings = Vec::new();
     for provider in [&provider_in, &provider_in, &provider_out, &provider_in] {
@@ -59,6 +67,7 @@ async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
         provider_out,
         user,
         member: member_id.to_owned(),
+        station: station["station"]["id"].as_str().unwrap().to_owned(),
         category,
         listings: listings.try_into().unwrap(),
     }
@@ -81,6 +90,7 @@ fn fill(text: &str, call: &Call) -> String {
         .replace("{user}", &world.user)
         .replace("{member}", &world.member)
         .replace("{category}", &world.category)
+        .replace("{station}", &world.station)
         .replace("{n}", &n.to_string())
 }
 
@@ -150,10 +160,14 @@ fn every_page_that_needs_a_session_is_declared_with_a_permission() {
         .collect();
     // Only signing in, the first start, the health check and the stylesheet are open to anyone.
     assert!(
-        public
-            .iter()
-            .all(|p| p.starts_with("/sign-in")
-                || ["/setup", "/healthz", "/static/app.css"].contains(p)),
+        public.iter().all(|p| p.starts_with("/sign-in")
+            || [
+                "/setup",
+                "/healthz",
+                "/static/app.css",
+                "/static/copy-link.js"
+            ]
+            .contains(p)),
         "{public:?}"
     );
 }

@@ -49,6 +49,7 @@ async fn fixture(app: &TestApp, admin: &Api<'_>) -> Fixture {
         token_hash: vec![1; 32],
         revoked_at: None,
         created_at: datetime!(2026-01-01 0:00 UTC),
+        last_used_at: None,
     };
     let session = |id: u128, started: time::OffsetDateTime| KioskSession {
         id: KioskSessionId(Uuid::from_u128(id)),

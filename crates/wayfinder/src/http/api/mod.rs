@@ -7,6 +7,7 @@ mod listings;
 mod openapi;
 mod providers;
 mod reports;
+mod stations;
 mod users;
 pub mod views;
 
@@ -31,6 +32,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(listings::router())
         .merge(audit::router())
         .merge(reports::router())
+        .merge(stations::router())
         .merge(openapi::router());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", api)
 }

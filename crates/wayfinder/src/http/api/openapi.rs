@@ -35,6 +35,7 @@ const ERROR_SCHEMA: &str = "Error";
             provider's members)."),
         (name = "audit", description = "The audit log (administrators only)."),
         (name = "reports", description = "Session reports."),
+        (name = "stations", description = "Kiosk stations and their links (administrators only)."),
         (name = "meta", description = "This document."),
     )
 )]

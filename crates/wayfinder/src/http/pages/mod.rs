@@ -9,6 +9,7 @@ mod providers;
 mod reports;
 mod setup;
 mod sign_in;
+mod stations;
 mod users;
 
 use crate::AppState;
@@ -35,6 +36,7 @@ pub fn routes() -> Routes {
         .merge(categories::routes())
         .merge(audit::routes())
         .merge(reports::routes())
+        .merge(stations::routes())
 }
 
 /// An error shown to a person as a page.
@@ -157,11 +159,12 @@ pub struct Nav {
 }
 
 /// The sections of the sidebar and the permission that opens each (SPEC §2).
-const SECTIONS: [(&str, &str, Permission); 5] = [
+const SECTIONS: [(&str, &str, Permission); 6] = [
     ("/providers", "Providers", Permission::SeeProviders),
     ("/categories", "Categories", Permission::ManageCategories),
     ("/users", "Users", Permission::ManageUsers),
     ("/reports", "Reports", Permission::DownloadReports),
+    ("/stations", "Stations", Permission::ManageStations),
     ("/audit", "Audit", Permission::ViewAudit),
 ];
 
@@ -241,6 +244,7 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "category-added" => "The category was added.",
         "category-saved" => "The changes were saved.",
         "category-deleted" => "The category was deleted.",
+        "station-revoked" => "The station was revoked. Its link no longer works.",
         "listing-added" => "The listing was created.",
         "listing-saved" => "The changes were saved.",
         "listing-deleted" => "The listing was deleted.",

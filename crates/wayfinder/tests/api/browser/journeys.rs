@@ -189,6 +189,7 @@ async fn an_admin_downloads_sessions_csv_for_the_dates_chosen_on_the_reports_pag
         token_hash: Uuid::new_v4().as_bytes().to_vec(),
         revoked_at: None,
         created_at: now,
+        last_used_at: None,
     };
     let session = |started_at: time::OffsetDateTime| KioskSession {
         id: KioskSessionId(Uuid::new_v4()),

@@ -118,6 +118,7 @@ async fn the_report_lists_sessions_in_order_and_scopes_a_member_to_their_provide
         token_hash: vec![9; 32],
         revoked_at: None,
         created_at: now,
+        last_used_at: None,
     };
     let member = db.add_user("member@example.org").await;
 
@@ -227,6 +228,7 @@ async fn a_clients_name_is_erased_once_their_appointments_are_over() {
         token_hash: vec![8; 32],
         revoked_at: None,
         created_at: now,
+        last_used_at: None,
     };
     let housing = provider("Housing First");
     let shelter = category("Shelter");
