@@ -8,6 +8,8 @@ mod dashboard;
 mod external;
 mod fake_smtp;
 mod helpers;
+mod kiosk_api;
+mod kiosk_fixtures;
 mod listing_fixtures;
 mod listing_pages;
 mod listings;

@@ -121,3 +121,20 @@ async fn open(
     progress(&session).enter(step).map_err(refused)?;
     Ok((tx, session, now))
 }
+
+/// Every category, by name, with its listing count: step 3's cards.
+pub async fn categories(state: &AppState) -> Result<Vec<store::CategoryWithCount>> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let (items, total) = state
+            .store
+            .list_categories(domain::PageNumber::new(Some(page)))
+            .await?;
+        let done = items.is_empty() || all.len() + items.len() >= total as usize;
+        all.extend(items);
+        if done {
+            break;
+        }
+    }
+    Ok(all)
+}
