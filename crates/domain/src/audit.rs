@@ -87,6 +87,9 @@ pub enum Action {
     KioskSelectionRemoved,
     KioskSessionTerminated,
     KioskSessionAbandoned,
+    SlotsCreated,
+    SlotRemoved,
+    SlotBookingCancelled,
 }
 
 impl Action {
@@ -131,11 +134,14 @@ impl Action {
             Action::KioskSelectionRemoved => "kiosk.selection_removed",
             Action::KioskSessionTerminated => "kiosk.session_terminated",
             Action::KioskSessionAbandoned => "kiosk.session_abandoned",
+            Action::SlotsCreated => "slots.created",
+            Action::SlotRemoved => "slot.removed",
+            Action::SlotBookingCancelled => "slot.booking_cancelled",
         }
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 42] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -175,6 +181,9 @@ impl Action {
         Action::KioskSelectionRemoved,
         Action::KioskSessionTerminated,
         Action::KioskSessionAbandoned,
+        Action::SlotsCreated,
+        Action::SlotRemoved,
+        Action::SlotBookingCancelled,
     ];
 }
 

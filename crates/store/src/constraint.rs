@@ -64,6 +64,14 @@ constraints! {
     ListingsIndigenousKnown = "listings_indigenous_known",
     ListingsKindKnown = "listings_kind_known",
     SlotsDurationRange = "slots_duration_range",
+    /// One slot per listing and start time.
+    SlotsListingStartKey = "slots_listing_start_key",
+    /// A hold names both its session and its end.
+    SlotsHoldComplete = "slots_hold_complete",
+    /// A booked slot is held for nobody.
+    SlotsHeldOrBooked = "slots_held_or_booked",
+    /// A booking is never handed from one session to another (a trigger).
+    SlotsBookingNotReplaced = "slots_booking_not_replaced",
     StationsNameLength = "stations_name_length",
     StationsTokenKey = "stations_token_key",
     KioskSessionsAgeRange = "kiosk_sessions_age_range",
@@ -121,10 +129,12 @@ mod tests {
             include_str!("sqlite/migrations/0002_directory.sql"),
             include_str!("sqlite/migrations/0003_sessions.sql"),
             include_str!("sqlite/migrations/0004_mail_delivery.sql"),
+            include_str!("sqlite/migrations/0005_slots.sql"),
             include_str!("postgres/migrations/0001_accounts.sql"),
             include_str!("postgres/migrations/0002_directory.sql"),
             include_str!("postgres/migrations/0003_sessions.sql"),
             include_str!("postgres/migrations/0004_mail_delivery.sql"),
+            include_str!("postgres/migrations/0005_slots.sql"),
         ];
         let mut seen = 0;
         for sql in migrations {

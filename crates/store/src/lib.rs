@@ -20,6 +20,7 @@ mod migrations;
 mod postgres;
 mod records;
 mod rows;
+pub mod slots;
 mod sqlite;
 mod stations;
 
@@ -133,6 +134,7 @@ pub trait Store:
     Accounts
     + Directory
     + Listings
+    + slots::Slots
     + MailQueue
     + AuditLog
     + Reports

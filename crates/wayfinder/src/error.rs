@@ -159,6 +159,15 @@ fn conflict(constraint: Constraint) -> AppError {
         C::CategoriesNameKey => {
             AppError::conflict(Some("name"), "A category with this name already exists.")
         }
+        // A start that another request took between the check and the insert.
+        C::SlotsListingStartKey => AppError::conflict(
+            Some("starts_at"),
+            "This listing already has a slot at one of these times. No slots were created.",
+        ),
+        // A kiosk booked or held the slot meanwhile.
+        C::SlotsBookingNotReplaced | C::SlotsHeldOrBooked => {
+            AppError::conflict(None, CHANGED_MEANWHILE)
+        }
         C::UsersEmailImmutable => AppError::field("email", "The email address cannot be changed."),
         // A row that was checked is gone after all: the answer the person would have got had
         // they asked a moment later.
@@ -191,6 +200,7 @@ fn conflict(constraint: Constraint) -> AppError {
         | C::ListingsIndigenousKnown
         | C::ListingsKindKnown
         | C::SlotsDurationRange
+        | C::SlotsHoldComplete
         | C::StationsNameLength
         | C::KioskSessionsAgeRange
         | C::KioskSessionsOutcomeKnown

@@ -67,6 +67,16 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    /// The Slots area's own write transaction, as `begin` opens it.
+    async fn slots_tx(&self) -> StoreResult<PostgresTx> {
+        Ok(PostgresTx {
+            tx: self.pool.begin().await?,
+            audit_key: self.audit_key.clone(),
+        })
+    }
+}
+
 impl PostgresTx {
     /// Serialises, across instances, the transactions that count or change a set of rows (the
     /// number of administrators, the one fallback provider), until this transaction ends.
@@ -95,3 +105,4 @@ crate::audit::stamp_audit!(Postgres: PostgresStore, PostgresTx);
 crate::stations::stamp_stations!(PostgresStore, PostgresTx);
 crate::listings::stamp_listings!(Postgres: PostgresStore, PostgresTx);
 crate::kiosk_flow::stamp_kiosk_flow!(Postgres: PostgresStore, PostgresTx);
+crate::slots::stamp_slots!(Postgres: PostgresStore);

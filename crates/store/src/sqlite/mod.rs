@@ -61,6 +61,16 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// The Slots area's own write transaction, as `begin` opens it.
+    async fn slots_tx(&self) -> StoreResult<SqliteTx> {
+        Ok(SqliteTx {
+            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            audit_key: self.audit_key.clone(),
+        })
+    }
+}
+
 impl SqliteTx {
     /// Nothing to do: the transaction holds the one write lock already.
     async fn serialise(&mut self, _what: &str) -> StoreResult<()> {
@@ -84,6 +94,7 @@ crate::audit::stamp_audit!(Sqlite: SqliteStore, SqliteTx);
 crate::stations::stamp_stations!(SqliteStore, SqliteTx);
 crate::listings::stamp_listings!(Sqlite: SqliteStore, SqliteTx);
 crate::kiosk_flow::stamp_kiosk_flow!(Sqlite: SqliteStore, SqliteTx);
+crate::slots::stamp_slots!(Sqlite: SqliteStore);
 
 /// The constraint named in SQLite's message, which has no separate field for it.
 pub(crate) fn constraint_name(message: &str) -> Option<String> {
@@ -91,6 +102,10 @@ pub(crate) fn constraint_name(message: &str) -> Option<String> {
     const BY_COLUMNS: &[(&str, &str)] = &[
         ("memberships.", "memberships_pkey"),
         ("providers.is_fallback", "providers_one_fallback"),
+        (
+            "slots.listing_id, slots.starts_at",
+            "slots_listing_start_key",
+        ),
         ("sign_in_secrets.token_hash", "sign_in_secrets_token_key"),
     ];
     if let Some(columns) = message.strip_prefix("UNIQUE constraint failed: ") {

@@ -14,8 +14,11 @@ pub mod reports;
 pub mod sessions;
 pub mod setup;
 pub mod sign_in;
+pub mod slot_input;
+pub mod slots;
 pub mod stations;
 pub mod users;
+pub mod zone;
 
 use crate::error::{AppError, Result};
 use domain::{Permission, Scope, Viewer};

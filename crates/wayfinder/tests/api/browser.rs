@@ -5,6 +5,7 @@ mod axe;
 mod driver;
 mod journeys;
 mod listings;
+mod slots;
 
 use crate::helpers::{TestApp, secrets_in};
 use axe::check_page;

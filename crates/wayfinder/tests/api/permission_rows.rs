@@ -5,7 +5,8 @@
 //! Placeholders: `{provider}` (in or out of scope, by caller), `{user}` (an account that is no
 //! member), `{member}` (the calling User), `{category}`, `{station}`, `{listing}` (a booking listing of the
 //! caller's provider, one per caller), `{kind}` (`booking`), `{n}` (the row's number) and
-//! `{caller}` (the caller's number, for calls that must not look like repeats).
+//! `{caller}` (the caller's number, for calls that must not look like repeats), `{slot}` (a free
+//! slot of the caller's listing).
 
 use serde_json::{Value, json};
 
@@ -282,6 +283,19 @@ fn dashboard_api_rows() -> Vec<Row> {
             Body::None,
             listing_api(204),
         ),
+        get("/api/v1/listings/{listing}/slots", listing_api(200)),
+        row(
+            "POST",
+            "/api/v1/listings/{listing}/slots",
+            json(json!({ "starts_at": "2026-03-21T09:00:00Z", "duration_minutes": 30 })),
+            listing_api(201),
+        ),
+        row(
+            "DELETE",
+            "/api/v1/slots/{slot}",
+            Body::None,
+            listing_api(204),
+        ),
         get("/api/v1/audit", admin_api(200)),
         get("/api/v1/audit.csv", admin_api(200)),
         // A User without report access (the callers have none) may not download.
@@ -307,6 +321,12 @@ pub fn page_rows() -> Vec<Row> {
     const PROVIDER: &[(&str, &str)] = &[("name", "Fresh from a form")];
     const CATEGORY: &[(&str, &str)] = &[("name", "From a form {n}"), ("colour", "#abcdef")];
     const LISTING: &[(&str, &str)] = &[("name", "Intake {n}"), ("category_ids", "{category}")];
+    const SLOTS: &[(&str, &str)] = &[
+        ("date", "2026-03-22"),
+        ("start_time", "10:00"),
+        ("duration_minutes", "30"),
+        ("count", "2"),
+    ];
     vec![
         get("/healthz", [200, 200, 200, 200]),
         get("/static/app.css", [200, 200, 200, 200]),
@@ -375,6 +395,18 @@ pub fn page_rows() -> Vec<Row> {
         form("/listings/{listing}", LISTING, listing_page(303)),
         get("/listings/{listing}/delete", listing_page(200)),
         form("/listings/{listing}/delete", &[], listing_page(303)),
+        get("/listings/{listing}/slots", listing_page(200)),
+        form("/listings/{listing}/slots", SLOTS, listing_page(303)),
+        get("/listings/{listing}/slots/new", listing_page(200)),
+        form(
+            "/listings/{listing}/slots/preview",
+            SLOTS,
+            listing_page(200),
+        ),
+        form("/slots/{slot}/remove", &[], listing_page(303)),
+        get("/slots/{slot}/cancel", listing_page(200)),
+        form("/slots/{slot}/cancel", &[], listing_page(303)),
+        get("/providers/{provider}/day-sheet", listing_page(200)),
         form(
             "/providers/{provider}/fallback",
             &[("action", "set")],

@@ -7,6 +7,7 @@
 use crate::client::Api;
 use crate::helpers::TestApp;
 use crate::permission_rows::{Body, Row, api_rows, page_rows};
+use crate::slot_fixtures;
 use domain::Role;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -22,6 +23,8 @@ struct World {
     /// A listing per caller: the admin's and the member's in scope, one out of scope, and one
     /// for the signed-out caller (so that one caller's delete leaves the next one's listing).
     listings: [String; 4],
+    /// A free slot of each of those listings.
+    slots: [String; 4],
 }
 
 async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
@@ -62,7 +65,14 @@ async fn world(admin: &Api<'_>, member_id: &str, n: usize) -> World {
         assert_eq!(status, 201, "{listing}");
         listings.push(listing["id"].as_str().unwrap().to_owned());
     }
+    let mut slots = Vec::new();
+    for listing in &listings {
+        let body =
+            serde_json::json!({ "starts_at": "2026-03-20T09:00:00Z", "duration_minutes": 30 });
+        slots.extend(slot_fixtures::add_slots(admin, listing, body).await);
+    }
     World {
+        slots: slots.try_into().unwrap(),
         provider_in,
         provider_out,
         user,
@@ -85,6 +95,7 @@ fn fill(text: &str, call: &Call) -> String {
     let (world, provider, n) = (call.world, call.provider, call.n);
     text.replace("{provider}", provider)
         .replace("{listing}", &world.listings[call.caller])
+        .replace("{slot}", &world.slots[call.caller])
         .replace("{kind}", "booking")
         .replace("{caller}", &call.caller.to_string())
         .replace("{user}", &world.user)

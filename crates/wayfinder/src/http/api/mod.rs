@@ -9,6 +9,7 @@ mod listings;
 mod openapi;
 mod providers;
 mod reports;
+mod slots;
 mod stations;
 mod users;
 pub mod views;
@@ -33,6 +34,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(categories::router())
         .merge(listings::router())
         .merge(kiosk::router())
+        .merge(slots::router())
         .merge(audit::router())
         .merge(reports::router())
         .merge(stations::router())

@@ -40,6 +40,7 @@ const ERROR_SCHEMA: &str = "Error";
         (name = "stations", description = "Kiosk stations and their links (administrators only)."),
         (name = "kiosk", description = "The kiosk session (SPEC §8.3), for a station: \
             `Authorization: Bearer` with the station link's token; no cookie, no CSRF token."),
+        (name = "slots", description = "Appointment slots of booking listings."),
         (name = "meta", description = "This document."),
     )
 )]

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::http::routes::{Access, Routes};
 use crate::http::shared::{QueryParams, path_id};
 use crate::service::listings::{self, ListingPatch};
+use crate::service::zone;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -93,14 +94,34 @@ struct TabQuery {
     notice: Option<String>,
 }
 
-/// HOOK for the slots area: the Booking Listings tab shows, per listing, the next free slot and
-/// how many are free this week, from the slots store's `free_slot_summary(listing ids, now,
-/// week end)`. Until that read exists this shows nothing.
+/// The Booking Listings tab's line per listing: the next free slot and how many are free this
+/// week (in the configured zone), from the slots area.
 async fn free_slots(
-    _state: &AppState,
-    _listings: &[ListingId],
+    state: &AppState,
+    listings: &[ListingId],
 ) -> Result<HashMap<ListingId, String>, AppError> {
-    Ok(HashMap::new())
+    let summary = crate::service::slots::free_summary(state, listings).await?;
+    let tz = &state.config.timezone;
+    Ok(listings
+        .iter()
+        .map(|id| {
+            let text = match summary.get(id) {
+                Some(s) => {
+                    let next = s.next_free.map(|t| {
+                        let local = zone::local(t, tz);
+                        format!("{}, {}", local.strftime("%a %-d %b"), zone::clock(t, tz))
+                    });
+                    format!(
+                        "Next free slot: {} · {} free this week",
+                        next.unwrap_or_default(),
+                        s.free_this_week
+                    )
+                }
+                None => "No free slots".to_owned(),
+            };
+            (*id, text)
+        })
+        .collect())
 }
 
 fn chips(listing: &Listing, categories: &HashMap<domain::CategoryId, &Category>) -> Vec<Chip> {

@@ -3,12 +3,14 @@
 mod audit;
 mod categories;
 mod dashboard;
+mod day_sheet;
 mod listings;
 mod provider_picker;
 mod providers;
 mod reports;
 mod setup;
 mod sign_in;
+mod slots;
 mod stations;
 mod users;
 
@@ -37,6 +39,8 @@ pub fn routes() -> Routes {
         .merge(audit::routes())
         .merge(reports::routes())
         .merge(stations::routes())
+        .merge(slots::routes())
+        .merge(day_sheet::routes())
 }
 
 /// An error shown to a person as a page.
@@ -245,6 +249,9 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "category-saved" => "The changes were saved.",
         "category-deleted" => "The category was deleted.",
         "station-revoked" => "The station was revoked. Its link no longer works.",
+        "slots-added" => "The slots were created.",
+        "slot-removed" => "The slot was removed.",
+        "booking-cancelled" => "The booking was cancelled and its slot removed.",
         "listing-added" => "The listing was created.",
         "listing-saved" => "The changes were saved.",
         "listing-deleted" => "The listing was deleted.",
