@@ -71,6 +71,13 @@ pub trait KioskFlowTx {
         station: StationId,
         now: OffsetDateTime,
     ) -> StoreResult<()>;
+    /// [`Kiosk::touch_kiosk_session`] inside a change's transaction.
+    async fn record_activity(
+        &mut self,
+        id: KioskSessionId,
+        now: OffsetDateTime,
+        hold_until: OffsetDateTime,
+    ) -> StoreResult<()>;
     /// The first consent's time is kept when the client agrees again after going back.
     async fn record_consent(&mut self, id: KioskSessionId, now: OffsetDateTime) -> StoreResult<()>;
     async fn record_demographics(

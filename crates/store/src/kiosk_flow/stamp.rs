@@ -173,6 +173,25 @@ macro_rules! stamp_kiosk_flow {
                     Ok(())
                 }
 
+                async fn record_activity(
+                    &mut self,
+                    id: KioskSessionId,
+                    now: OffsetDateTime,
+                    hold_until: OffsetDateTime,
+                ) -> StoreResult<()> {
+                    sqlx::query(sql::TOUCH)
+                        .bind(Id(id))
+                        .bind(Time(now))
+                        .execute(&mut *self.tx)
+                        .await?;
+                    sqlx::query(sql::EXTEND_HOLDS)
+                        .bind(Id(id))
+                        .bind(Time(hold_until))
+                        .execute(&mut *self.tx)
+                        .await?;
+                    Ok(())
+                }
+
                 async fn record_consent(
                     &mut self,
                     id: KioskSessionId,

@@ -10,6 +10,7 @@ mod fake_smtp;
 mod helpers;
 mod kiosk_api;
 mod kiosk_fixtures;
+mod kiosk_holds;
 mod listing_fixtures;
 mod listing_pages;
 mod listings;

@@ -110,15 +110,22 @@ pub async fn add_selection(
     listing: ListingId,
     slot: Option<SlotId>,
 ) -> Result<()> {
+    // What the session is shown is read before the transaction, which must not wait for a
+    // pooled connection while it holds one (and, on SQLite, the write lock).
+    let session = super::read(state, station, id).await?;
+    super::progress(&session)
+        .enter(Step::Listings)
+        .map_err(super::refused)?;
+    let shown = shown_listings(state, &session).await?;
+    let Some(chosen) = shown.into_iter().find(|k| k.listing.id == listing) else {
+        return Err(AppError::field(
+            "listing_id",
+            "This listing is not one of those shown in this session.",
+        ));
+    };
+    let chosen = &chosen;
     retrying(|| async {
-        let (mut tx, session, now) = open(state, station, id, Step::Listings).await?;
-        let shown = shown_listings(state, &session).await?;
-        let Some(chosen) = shown.into_iter().find(|k| k.listing.id == listing) else {
-            return Err(AppError::field(
-                "listing_id",
-                "This listing is not one of those shown in this session.",
-            ));
-        };
+        let (mut tx, _, now) = open(state, station, id, Step::Listings).await?;
         let starts_at = match (chosen.listing.kind, slot) {
             (ListingKind::Information, None) => None,
             (ListingKind::Information, Some(_)) => {

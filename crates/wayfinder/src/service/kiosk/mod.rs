@@ -103,22 +103,23 @@ pub async fn visit(
     Ok(session)
 }
 
-/// Opens the transaction of a change to `step` of the station's session: the request recorded,
-/// the session locked, and the step allowed.
+/// Opens the transaction of a change to `step` of the station's session: the session locked,
+/// the step allowed, and the request recorded. Nothing inside may use the pool: on SQLite the
+/// transaction holds the one write lock and a pooled connection of its own.
 async fn open(
     state: &AppState,
     station: &KioskPrincipal,
     id: KioskSessionId,
     step: Step,
 ) -> Result<(Box<dyn Tx>, KioskSession, OffsetDateTime)> {
-    // Before the transaction: on SQLite it holds the one write lock.
-    let now = touch(state, id).await?;
+    let now = state.now();
     let mut tx = state.store.begin().await?;
     let session = match tx.kiosk_session_for_update(id).await? {
         Some(session) if session.station_id == station.id => session,
         _ => return Err(AppError::NotFound),
     };
     progress(&session).enter(step).map_err(refused)?;
+    tx.record_activity(id, now, now + IDLE_LIMIT).await?;
     Ok((tx, session, now))
 }
 
