@@ -1,14 +1,16 @@
 //! `wayfinder demo`: fills an empty database with a small, plausible world and N kiosk sessions
 //! spread over the last 90 days, in large batches.
 
+mod listings;
+
 use crate::AppState;
 use anyhow::{Context, bail};
 use domain::audit::{Action, Actor, NewAuditEvent};
-use domain::listing::{Listing, Slot, Station};
+use domain::listing::{Listing, Station};
 use domain::report::{KioskSession, ListingKind, Outcome, Selection};
 use domain::{
     Category, CategoryId, EmailAddress, Gender, GenderFilter, IndigenousFilter, IndigenousStatus,
-    KioskSessionId, ListingId, Provider, ProviderId, Role, SlotId, StationId, User, UserId,
+    KioskSessionId, ListingId, Provider, ProviderId, Role, StationId, User, UserId,
 };
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -117,7 +119,7 @@ pub async fn run(
     }
     let mut rng = StdRng::seed_from_u64(seed);
     let now = state.now();
-    let world = world(state, &mut rng, now);
+    let mut world = world(state, &mut rng, now);
     let mut tx = state.store.begin().await?;
     for p in &world.providers {
         tx.insert_provider(p).await?;
@@ -127,10 +129,6 @@ pub async fn run(
     for c in &world.categories {
         tx.insert_category(c).await?;
     }
-    for l in &world.listings {
-        tx.insert_listing(l).await?;
-    }
-    tx.insert_slots(&slots(&world, &mut rng, now)).await?;
     for s in &world.stations {
         tx.insert_station(s).await?;
     }
@@ -142,6 +140,7 @@ pub async fn run(
     tx.commit(event)
         .await
         .context("cannot store the demo world")?;
+    listings::create(state, &mut world, &mut rng).await?;
 
     // Sessions are made in time order, spread over the last 90 days with some jitter, so that
     // every index grows at its end.
@@ -294,25 +293,6 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
         listings,
         stations,
     }
-}
-
-/// Appointment slots for the coming two weeks.
-fn slots(world: &World, rng: &mut StdRng, now: OffsetDateTime) -> Vec<Slot> {
-    let tomorrow = now.replace_time(time::Time::MIDNIGHT) + Duration::days(1);
-    world
-        .listings
-        .iter()
-        .filter(|l| l.kind == ListingKind::Booking)
-        .flat_map(|l| (0..14).flat_map(move |day| (0..4).map(move |n| (l.id, day, n))))
-        .map(|(listing_id, day, n)| Slot {
-            id: SlotId::new(),
-            listing_id,
-            starts_at: tomorrow + Duration::days(day) + Duration::hours(9 + 2 * n),
-            duration_minutes: *[30, 45, 60].choose(rng).unwrap_or(&30),
-            booked_by_session: None,
-            created_at: now,
-        })
-        .collect()
 }
 
 async fn insert_users(
