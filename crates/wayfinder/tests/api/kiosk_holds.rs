@@ -91,6 +91,34 @@ async fn of_twenty_sessions_claiming_one_slot_at_once_exactly_one_gets_it() {
 }
 
 #[tokio::test]
+async fn of_sessions_on_two_instances_claiming_one_slot_at_once_exactly_one_gets_it() {
+    let app = TestApp::spawn().await;
+    let sibling = app.spawn_sibling().await;
+    let w = world(&app).await;
+    let (listing, [slot, _]) = intake(&w).await;
+    let kiosks = [Kiosk::new(&app, &w.token), Kiosk::new(&sibling, &w.token)];
+    let mut sessions = Vec::new();
+    for i in 0..20 {
+        sessions.push((i % 2, kiosks[i % 2].at_listings(&[&w.housing]).await));
+    }
+    let claims = sessions.iter().map(|(k, s)| {
+        let kiosk = &kiosks[*k];
+        let body = choose(&listing, &slot);
+        async move {
+            kiosk
+                .post(&format!("/sessions/{s}/selections"), body)
+                .await
+                .0
+        }
+    });
+    let mut statuses = futures_util::future::join_all(claims).await;
+    statuses.sort();
+    let mut expected = vec![409; 19];
+    expected.insert(0, 201);
+    assert_eq!(statuses, expected);
+}
+
+#[tokio::test]
 async fn a_held_slot_is_offered_to_no_other_session_until_its_choice_is_removed() {
     let app = TestApp::spawn().await;
     let w = world(&app).await;
@@ -254,6 +282,7 @@ async fn a_booking_needs_a_time_of_its_own_listing_and_an_information_listing_ta
         json!({ "listing_id": listing }),
         json!({ "listing_id": w.shelter, "slot_id": slot }),
         json!({ "listing_id": listing, "slot_id": "not-an-id" }),
+        json!({ "listing_id": listing, "slot_id": uuid::Uuid::new_v4() }),
     ] {
         let (status, error) = kiosk.post(&path, body.clone()).await;
         assert_eq!(status, 422, "{body}: {error}");

@@ -124,6 +124,9 @@ pub async fn add_selection(
         ));
     };
     let chosen = &chosen;
+    if let Some(slot) = slot {
+        check_slot(state, slot, listing).await?;
+    }
     retrying(|| async {
         let (mut tx, _, now) = open(state, station, id, Step::Listings).await?;
         let starts_at = match (chosen.listing.kind, slot) {
@@ -170,6 +173,27 @@ pub async fn add_selection(
         Ok(())
     })
     .await
+}
+
+/// A slot that could be chosen for the listing: it exists, is the listing's and is still to
+/// come. Whether it is free is the hold's to decide, in one statement.
+async fn check_slot(state: &AppState, slot: SlotId, listing: ListingId) -> Result<()> {
+    let now = state.now();
+    match state.store.slot_entry(slot, now).await? {
+        Some(entry) if entry.listing_id != listing => Err(AppError::field(
+            "slot_id",
+            "This time is not one of this listing's.",
+        )),
+        Some(entry) if entry.starts_at <= now => Err(AppError::field(
+            "slot_id",
+            "This time has passed. Choose another time.",
+        )),
+        Some(_) => Ok(()),
+        None => Err(AppError::field(
+            "slot_id",
+            "There is no such time. Choose another time.",
+        )),
+    }
 }
 
 /// The plain answer to a slot another session holds or has booked.
