@@ -10,6 +10,8 @@
 
 use serde_json::{Value, json};
 
+mod kiosk;
+
 /// What a row sends.
 pub enum Body {
     None,
@@ -73,62 +75,9 @@ fn provider_manage_page(success: u16) -> [u16; 4] {
     [success, 403, 404, 303]
 }
 
-/// Answers of a kiosk API route to the dashboard's callers: a session cookie is no station, so
-/// all four are `401` (the station's own bearer token is tested in `kiosk_api`). `{station}`
-/// stands in for a session id: the token is checked before anything else.
-const KIOSK_API: [u16; 4] = [401, 401, 401, 401];
-
-fn kiosk_rows() -> Vec<Row> {
-    let json = Body::Json;
-    vec![
-        get("/api/v1/kiosk/categories", KIOSK_API),
-        row("POST", "/api/v1/kiosk/sessions", Body::None, KIOSK_API),
-        get("/api/v1/kiosk/sessions/{station}", KIOSK_API),
-        row(
-            "POST",
-            "/api/v1/kiosk/sessions/{station}/consent",
-            json(json!({ "consent": true })),
-            KIOSK_API,
-        ),
-        row(
-            "PUT",
-            "/api/v1/kiosk/sessions/{station}/demographics",
-            json(
-                json!({ "gender": "other", "age": null, "indigenous_status": "prefer_not_to_say" }),
-            ),
-            KIOSK_API,
-        ),
-        row(
-            "PUT",
-            "/api/v1/kiosk/sessions/{station}/categories",
-            json(json!({ "category_ids": ["{category}"] })),
-            KIOSK_API,
-        ),
-        get("/api/v1/kiosk/sessions/{station}/listings", KIOSK_API),
-        row(
-            "POST",
-            "/api/v1/kiosk/sessions/{station}/selections",
-            json(json!({ "listing_id": "{listing}" })),
-            KIOSK_API,
-        ),
-        row(
-            "DELETE",
-            "/api/v1/kiosk/sessions/{station}/selections/{listing}",
-            Body::None,
-            KIOSK_API,
-        ),
-        row(
-            "POST",
-            "/api/v1/kiosk/sessions/{station}/terminate",
-            Body::None,
-            KIOSK_API,
-        ),
-    ]
-}
-
 pub fn api_rows() -> Vec<Row> {
     let mut rows = dashboard_api_rows();
-    rows.extend(kiosk_rows());
+    rows.extend(kiosk::kiosk_rows());
     rows
 }
 

@@ -11,6 +11,7 @@ use domain::kiosk::{Demographics, Step};
 use domain::report::{KioskSession, ListingKind, Outcome, Selection};
 use domain::{CategoryId, KioskSessionId, ListingId, SlotId};
 use serde_json::json;
+use store::KioskListing;
 
 /// Starts a session on the station, at step 1.
 pub async fn start(state: &AppState, station: &KioskPrincipal) -> Result<KioskSessionId> {
@@ -110,8 +111,39 @@ pub async fn add_selection(
     listing: ListingId,
     slot: Option<SlotId>,
 ) -> Result<()> {
-    // What the session is shown is read before the transaction, which must not wait for a
-    // pooled connection while it holds one (and, on SQLite, the write lock).
+    let chosen = &shown_listing(state, station, id, listing, slot).await?;
+    retrying(|| async {
+        let (mut tx, _, now) = open(state, station, id, Step::Listings).await?;
+        // The earlier choice of this listing goes first, releasing its hold.
+        tx.remove_selection(id, listing).await?;
+        let starts_at = match slot {
+            None => None,
+            Some(slot) => match tx.hold_slot(slot, id, now + IDLE_LIMIT, now).await? {
+                Some((_, starts)) => Some(starts),
+                None => return Err(slot_taken()),
+            },
+        };
+        tx.add_selection(id, &selection(chosen, slot, starts_at))
+            .await?;
+        let event = station
+            .event(now, Action::KioskSelectionAdded, id)
+            .details(json!({ "kind": chosen.listing.kind.as_str() }));
+        tx.commit(event).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The listing as this session is shown it, with a slot when (and only when) it takes
+/// bookings. Read before the transaction, which must not wait for a pooled connection while it
+/// holds one (and, on SQLite, the write lock).
+async fn shown_listing(
+    state: &AppState,
+    station: &KioskPrincipal,
+    id: KioskSessionId,
+    listing: ListingId,
+    slot: Option<SlotId>,
+) -> Result<KioskListing> {
     let session = super::read(state, station, id).await?;
     super::progress(&session)
         .enter(Step::Listings)
@@ -123,56 +155,36 @@ pub async fn add_selection(
             "This listing is not one of those shown in this session.",
         ));
     };
-    let chosen = &chosen;
-    if let Some(slot) = slot {
-        check_slot(state, slot, listing).await?;
+    match (chosen.listing.kind, slot) {
+        (ListingKind::Information, None) => {}
+        (ListingKind::Information, Some(_)) => {
+            return Err(AppError::field(
+                "slot_id",
+                "This listing takes no bookings.",
+            ));
+        }
+        (ListingKind::Booking, None) => return Err(AppError::field("slot_id", "Choose a time.")),
+        (ListingKind::Booking, Some(slot)) => check_slot(state, slot, listing).await?,
     }
-    retrying(|| async {
-        let (mut tx, _, now) = open(state, station, id, Step::Listings).await?;
-        let starts_at = match (chosen.listing.kind, slot) {
-            (ListingKind::Information, None) => None,
-            (ListingKind::Information, Some(_)) => {
-                return Err(AppError::field(
-                    "slot_id",
-                    "This listing takes no bookings.",
-                ));
-            }
-            (ListingKind::Booking, None) => {
-                return Err(AppError::field("slot_id", "Choose a time."));
-            }
-            (ListingKind::Booking, Some(slot)) => {
-                tx.remove_selection(id, listing).await?;
-                match tx.hold_slot(slot, id, now + IDLE_LIMIT, now).await? {
-                    Some((of, starts)) if of == listing => Some(starts),
-                    Some(_) => {
-                        return Err(AppError::field(
-                            "slot_id",
-                            "This time is not of this listing.",
-                        ));
-                    }
-                    None => return Err(slot_taken()),
-                }
-            }
-        };
-        tx.remove_selection(id, listing).await?;
-        let selection = Selection {
-            listing_id: Some(listing),
-            provider_id: Some(chosen.listing.provider_id),
-            provider_name: chosen.provider_name.clone(),
-            listing_name: chosen.listing.name.clone(),
-            kind: chosen.listing.kind,
-            slot_id: slot,
-            slot_starts_at: starts_at,
-            is_fallback: chosen.is_fallback,
-        };
-        tx.add_selection(id, &selection).await?;
-        let event = station
-            .event(now, Action::KioskSelectionAdded, id)
-            .details(json!({ "kind": chosen.listing.kind.as_str() }));
-        tx.commit(event).await?;
-        Ok(())
-    })
-    .await
+    Ok(chosen)
+}
+
+/// The plan's line for the chosen listing, with the names it has now.
+fn selection(
+    chosen: &KioskListing,
+    slot: Option<SlotId>,
+    starts_at: Option<time::OffsetDateTime>,
+) -> Selection {
+    Selection {
+        listing_id: Some(chosen.listing.id),
+        provider_id: Some(chosen.listing.provider_id),
+        provider_name: chosen.provider_name.clone(),
+        listing_name: chosen.listing.name.clone(),
+        kind: chosen.listing.kind,
+        slot_id: slot,
+        slot_starts_at: starts_at,
+        is_fallback: chosen.is_fallback,
+    }
 }
 
 /// A slot that could be chosen for the listing: it exists, is the listing's and is still to
