@@ -30,7 +30,8 @@ pub trait StationsTx {
         token_hash: &[u8],
         now: OffsetDateTime,
     ) -> StoreResult<bool>;
-    /// Revokes a live station and cancels the kiosk sessions still running on it. Returns
+    /// Revokes a live station, cancels the kiosk sessions still running on it and releases
+    /// their slot holds. Returns
     /// `None` when the station is unknown or already revoked, or how many sessions ended.
     async fn revoke_station(
         &mut self,
@@ -145,7 +146,16 @@ macro_rules! stamp_stations {
                     if done.rows_affected() == 0 {
                         return Ok(None);
                     }
-                    // A session running on a revoked station can never be finished there.
+                    // A session running on a revoked station can never be finished there:
+                    // its holds go first, then the session ends.
+                    sqlx::query(
+                        "UPDATE slots SET held_by_session = NULL, held_until = NULL
+                         WHERE held_by_session IN (SELECT id FROM kiosk_sessions
+                           WHERE station_id = $1 AND ended_at IS NULL)",
+                    )
+                    .bind(Id(id))
+                    .execute(&mut *self.tx)
+                    .await?;
                     let ended = sqlx::query(
                         "UPDATE kiosk_sessions SET ended_at = $1, outcome = 'cancelled'
                          WHERE station_id = $2 AND ended_at IS NULL",

@@ -6,6 +6,7 @@ mod driver;
 mod journeys;
 mod listings;
 mod slots;
+mod stations;
 
 use crate::helpers::{TestApp, secrets_in};
 use axe::check_page;
@@ -46,7 +47,14 @@ async fn a_person_signs_in_by_code_in_the_browser() {
     assert_eq!(browser.text("h1").await, "Welcome, Test");
     assert_eq!(
         browser.texts("nav.sidebar a").await,
-        ["Providers", "Categories", "Users", "Reports", "Audit"]
+        [
+            "Providers",
+            "Categories",
+            "Users",
+            "Reports",
+            "Stations",
+            "Audit"
+        ]
     );
     browser.close().await;
 }

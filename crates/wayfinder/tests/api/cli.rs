@@ -36,11 +36,11 @@ impl Home {
         }
     }
 
-    fn data(&self) -> PathBuf {
+    pub(crate) fn data(&self) -> PathBuf {
         self.root.path().join("data")
     }
 
-    fn db(&self) -> PathBuf {
+    pub(crate) fn db(&self) -> PathBuf {
         self.data().join("wayfinder.db")
     }
 
@@ -59,7 +59,7 @@ impl Home {
         command
     }
 
-    async fn run(&self, args: &[&str]) -> Output {
+    pub(crate) async fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().await.expect("run the binary")
     }
 

@@ -24,10 +24,24 @@ async fn an_admin_sees_every_section() {
     let (admin, _) = app.sign_in_as("ann@example.org", Role::Admin).await;
     let (status, html) = page(&admin, &app, "/").await;
     assert_eq!(status, 200);
-    for section in ["Providers", "Categories", "Users", "Reports", "Audit"] {
+    for section in [
+        "Providers",
+        "Categories",
+        "Users",
+        "Reports",
+        "Stations",
+        "Audit",
+    ] {
         assert!(html.contains(&format!(">{section}</a>")), "{section}");
     }
-    for path in ["/providers", "/categories", "/users", "/reports", "/audit"] {
+    for path in [
+        "/providers",
+        "/categories",
+        "/users",
+        "/reports",
+        "/stations",
+        "/audit",
+    ] {
         assert_eq!(page(&admin, &app, path).await.0, 200, "{path}");
     }
 }
@@ -39,10 +53,10 @@ async fn a_user_sees_only_their_sections_and_is_refused_the_others() {
     let (status, html) = page(&user, &app, "/").await;
     assert_eq!(status, 200);
     assert!(html.contains(">Providers</a>"));
-    for hidden in ["Categories", "Users", "Reports", "Audit"] {
+    for hidden in ["Categories", "Users", "Reports", "Stations", "Audit"] {
         assert!(!html.contains(&format!(">{hidden}</a>")), "{hidden}");
     }
-    for path in ["/categories", "/users", "/reports", "/audit"] {
+    for path in ["/categories", "/users", "/reports", "/stations", "/audit"] {
         assert_eq!(page(&user, &app, path).await.0, 403, "{path}");
     }
 }

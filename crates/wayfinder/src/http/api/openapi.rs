@@ -37,10 +37,10 @@ const ERROR_SCHEMA: &str = "Error";
             provider's members)."),
         (name = "audit", description = "The audit log (administrators only)."),
         (name = "reports", description = "Session reports."),
+        (name = "slots", description = "Appointment slots of booking listings."),
         (name = "stations", description = "Kiosk stations and their links (administrators only)."),
         (name = "kiosk", description = "The kiosk session (SPEC §8.3), for a station: \
             `Authorization: Bearer` with the station link's token; no cookie, no CSRF token."),
-        (name = "slots", description = "Appointment slots of booking listings."),
         (name = "meta", description = "This document."),
     )
 )]

@@ -38,9 +38,9 @@ pub fn routes() -> Routes {
         .merge(categories::routes())
         .merge(audit::routes())
         .merge(reports::routes())
-        .merge(stations::routes())
         .merge(slots::routes())
         .merge(day_sheet::routes())
+        .merge(stations::routes())
 }
 
 /// An error shown to a person as a page.
@@ -248,10 +248,10 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "category-added" => "The category was added.",
         "category-saved" => "The changes were saved.",
         "category-deleted" => "The category was deleted.",
-        "station-revoked" => "The station was revoked. Its link no longer works.",
         "slots-added" => "The slots were created.",
         "slot-removed" => "The slot was removed.",
         "booking-cancelled" => "The booking was cancelled and its slot removed.",
+        "station-revoked" => "The station was revoked. Its link no longer works.",
         "listing-added" => "The listing was created.",
         "listing-saved" => "The changes were saved.",
         "listing-deleted" => "The listing was deleted.",
