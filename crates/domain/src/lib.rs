@@ -5,6 +5,7 @@ pub mod audit;
 pub mod demographics;
 pub mod email;
 pub mod ids;
+pub mod kiosk;
 pub mod listing;
 pub mod paging;
 pub mod provider;

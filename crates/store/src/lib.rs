@@ -13,6 +13,7 @@ mod decode;
 mod dialect;
 mod directory;
 mod kiosk;
+mod kiosk_flow;
 mod listings;
 mod mail;
 mod migrations;
@@ -34,6 +35,7 @@ pub use audit_chain::{AuditKey, StoredAuditEvent};
 pub use constraint::Constraint;
 pub use directory::{Directory, DirectoryTx};
 pub use kiosk::{KioskTx, Reports};
+pub use kiosk_flow::{AbandonedSession, Kiosk, KioskFlowTx, KioskListing};
 pub use listings::{Listings, ListingsTx};
 pub use mail::{MailQueue, MailTx};
 pub use records::*;
@@ -137,6 +139,7 @@ pub trait Store:
     + AuditLog
     + Reports
     + Stations
+    + Kiosk
     + Send
     + Sync
     + 'static
@@ -161,7 +164,9 @@ pub trait Store:
 
 /// One write transaction. Dropping it without `commit` rolls everything back.
 #[async_trait]
-pub trait Tx: AccountsTx + DirectoryTx + ListingsTx + MailTx + KioskTx + StationsTx + Send {
+pub trait Tx:
+    AccountsTx + DirectoryTx + ListingsTx + MailTx + KioskTx + StationsTx + KioskFlowTx + Send
+{
     /// Appends an audit event inside the transaction (for actions that record several).
     async fn record(&mut self, event: NewAuditEvent) -> StoreResult<()>;
 

@@ -54,6 +54,7 @@ macro_rules! embedded {
             (3, "sessions", $crate::migrations::embedded!(@file $backend, "0003_sessions.sql")),
             (4, "mail delivery", $crate::migrations::embedded!(@file $backend, "0004_mail_delivery.sql")),
             (5, "slots", $crate::migrations::embedded!(@file $backend, "0005_slots.sql")),
+            (7, "kiosk", $crate::migrations::embedded!(@file $backend, "0007_kiosk.sql")),
             (8, "stations", $crate::migrations::embedded!(@file $backend, "0008_stations.sql")),
         ]
     };

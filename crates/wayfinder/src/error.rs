@@ -29,6 +29,10 @@ pub enum AppError {
         message: String,
         fields: FieldErrors,
     },
+    /// A conflict with the state of things that clients tell apart by its code (`slot_taken`,
+    /// `step_not_reached`, `session_ended`).
+    #[error("{message}")]
+    State { code: &'static str, message: String },
     #[error("Too many requests. Try again in {} seconds.", retry_after.whole_seconds().max(1))]
     RateLimited { retry_after: time::Duration },
     #[error("The request is too large.")]
@@ -71,7 +75,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::State { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -84,7 +88,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
-            AppError::BadRequest { code, .. } => code,
+            AppError::BadRequest { code, .. } | AppError::State { code, .. } => code,
             AppError::Validation(_) => "validation",
             AppError::Conflict { .. } => "conflict",
             AppError::RateLimited { .. } => "rate_limited",

@@ -104,4 +104,5 @@ crate::directory::stamp_directory_writes!(Postgres: PostgresTx);
 crate::audit::stamp_audit!(Postgres: PostgresStore, PostgresTx);
 crate::stations::stamp_stations!(PostgresStore, PostgresTx);
 crate::listings::stamp_listings!(Postgres: PostgresStore, PostgresTx);
+crate::kiosk_flow::stamp_kiosk_flow!(Postgres: PostgresStore, PostgresTx);
 crate::slots::stamp_slots!(Postgres: PostgresStore);

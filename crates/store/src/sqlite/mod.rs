@@ -93,6 +93,7 @@ crate::directory::stamp_directory_writes!(Sqlite: SqliteTx);
 crate::audit::stamp_audit!(Sqlite: SqliteStore, SqliteTx);
 crate::stations::stamp_stations!(SqliteStore, SqliteTx);
 crate::listings::stamp_listings!(Sqlite: SqliteStore, SqliteTx);
+crate::kiosk_flow::stamp_kiosk_flow!(Sqlite: SqliteStore, SqliteTx);
 crate::slots::stamp_slots!(Sqlite: SqliteStore);
 
 /// The constraint named in SQLite's message, which has no separate field for it.

@@ -1,5 +1,6 @@
-//! The sweep: clears expired sessions, sign-in secrets, rate-limit hits and client names, once a
-//! minute by the app's clock (which tests move), checked every couple of seconds.
+//! The sweep: clears expired sessions, sign-in secrets, rate-limit hits and client names, and
+//! abandons idle kiosk sessions, once a minute by the app's clock (which tests move), checked
+//! every couple of seconds.
 
 use crate::AppState;
 use time::Duration;
@@ -19,6 +20,14 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             last_sweep = Some(now);
             if let Err(error) = state.store.sweep(now).await {
                 tracing::warn!(error = %error, "sweeping expired rows failed");
+            }
+            // Kiosk sessions left alone for 30 minutes end as abandoned, releasing their holds.
+            match crate::service::kiosk::flow::abandon_idle(&state).await {
+                Ok(0) => {}
+                Ok(ended) => tracing::info!(ended, "abandoned idle kiosk sessions"),
+                Err(error) => {
+                    tracing::warn!(error = %error, "abandoning idle kiosk sessions failed")
+                }
             }
         }
         tokio::select! {

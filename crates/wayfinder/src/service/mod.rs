@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit_log;
 pub mod categories;
 pub mod dashboard;
+pub mod kiosk;
 pub mod listings;
 pub mod members;
 pub mod providers;

@@ -92,8 +92,11 @@ async fn every_operation_has_a_unique_id_security_and_the_error_body() {
             .flat_map(|requirement| requirement.as_object().expect("requirement").keys())
             .map(String::as_str)
             .collect();
+        let kiosk = path.starts_with("/api/v1/kiosk/");
         let expected: &[&str] = match (PUBLIC.contains(&id), method.as_str()) {
             (true, _) => &[],
+            // The kiosk API: the station's bearer token alone, no cookie and no CSRF token.
+            _ if kiosk => &["station_token"],
             (false, "get") => &["session_cookie"],
             // Both in one requirement: the cookie and the header (keys in name order).
             (false, _) => &["csrf_token", "session_cookie"],
@@ -113,6 +116,7 @@ async fn every_operation_has_a_unique_id_security_and_the_error_body() {
     assert_eq!(schemes["session_cookie"]["in"], "cookie");
     assert_eq!(schemes["session_cookie"]["name"], "wayfinder_session");
     assert_eq!(schemes["csrf_token"]["in"], "header");
+    assert_eq!(schemes["station_token"]["scheme"], "bearer");
     assert_eq!(schemes["csrf_token"]["name"], "X-CSRF-Token");
     let user = &doc["components"]["schemas"]["UserView"]["properties"];
     assert_eq!(user["role"]["enum"], serde_json::json!(["admin", "user"]));

@@ -10,6 +10,8 @@
 
 use serde_json::{Value, json};
 
+mod kiosk;
+
 /// What a row sends.
 pub enum Body {
     None,
@@ -74,6 +76,12 @@ fn provider_manage_page(success: u16) -> [u16; 4] {
 }
 
 pub fn api_rows() -> Vec<Row> {
+    let mut rows = dashboard_api_rows();
+    rows.extend(kiosk::kiosk_rows());
+    rows
+}
+
+fn dashboard_api_rows() -> Vec<Row> {
     let json = Body::Json;
     vec![
         row(

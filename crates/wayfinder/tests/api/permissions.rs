@@ -251,6 +251,8 @@ async fn the_permission_each_api_operation_declares_is_the_one_its_row_observes(
             match declared {
                 "public" => assert_ne!(signed_out, 401, "{route}"),
                 "signed_in" => assert_eq!(signed_out, 401, "{route}"),
+                // A station principal: no dashboard caller gets in, whatever its role.
+                "station" => assert_eq!(row.expect, [401; 4], "{route}"),
                 name => {
                     let permission = domain::Permission::ALL
                         .into_iter()

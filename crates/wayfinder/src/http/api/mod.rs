@@ -3,6 +3,8 @@
 mod audit;
 mod auth;
 mod categories;
+mod kiosk;
+mod kiosk_views;
 mod listings;
 mod openapi;
 mod providers;
@@ -31,6 +33,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(providers::router())
         .merge(categories::router())
         .merge(listings::router())
+        .merge(kiosk::router())
         .merge(slots::router())
         .merge(audit::router())
         .merge(reports::router())

@@ -17,6 +17,8 @@ use utoipa_axum::routes;
 pub const SESSION_COOKIE: &str = "session_cookie";
 /// The security scheme of the `X-CSRF-Token` header that state-changing calls need.
 pub const CSRF_TOKEN: &str = "csrf_token";
+/// The security scheme of a kiosk station's bearer token.
+pub const STATION_TOKEN: &str = "station_token";
 /// The one error body of every 4xx and 5xx answer (`AppError`'s JSON rendering).
 const ERROR_SCHEMA: &str = "Error";
 
@@ -37,6 +39,8 @@ const ERROR_SCHEMA: &str = "Error";
         (name = "reports", description = "Session reports."),
         (name = "slots", description = "Appointment slots of booking listings."),
         (name = "stations", description = "Kiosk stations and their links (administrators only)."),
+        (name = "kiosk", description = "The kiosk session (SPEC §8.3), for a station: \
+            `Authorization: Bearer` with the station link's token; no cookie, no CSRF token."),
         (name = "meta", description = "This document."),
     )
 )]
@@ -75,6 +79,17 @@ pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
             "X-CSRF-Token",
             "The session's `csrf_token` from `POST /auth/verify` or `GET /me`.",
         ))),
+    );
+    components.security_schemes.insert(
+        STATION_TOKEN.to_owned(),
+        SecurityScheme::Http(
+            utoipa::openapi::security::HttpBuilder::new()
+                .scheme(utoipa::openapi::security::HttpAuthScheme::Bearer)
+                .description(Some(
+                    "The token of the station link (`/kiosk?station=TOKEN`).",
+                ))
+                .build(),
+        ),
     );
     for item in doc.paths.paths.values_mut() {
         for (method, operation) in operations(item) {

@@ -1,0 +1,57 @@
+//! The permission rows of the kiosk API: a station principal, which no dashboard caller is.
+
+use super::{Body, Row, get, row};
+use serde_json::json;
+
+/// Answers of a kiosk API route to the dashboard's callers: a session cookie is no station, so
+/// all four are `401` (the station's own bearer token is tested in `kiosk_api`). `{station}`
+/// stands in for a session id: the token is checked before anything else.
+const KIOSK_API: [u16; 4] = [401, 401, 401, 401];
+
+pub fn kiosk_rows() -> Vec<Row> {
+    let json = Body::Json;
+    vec![
+        get("/api/v1/kiosk/categories", KIOSK_API),
+        row("POST", "/api/v1/kiosk/sessions", Body::None, KIOSK_API),
+        get("/api/v1/kiosk/sessions/{station}", KIOSK_API),
+        row(
+            "POST",
+            "/api/v1/kiosk/sessions/{station}/consent",
+            json(json!({ "consent": true })),
+            KIOSK_API,
+        ),
+        row(
+            "PUT",
+            "/api/v1/kiosk/sessions/{station}/demographics",
+            json(
+                json!({ "gender": "other", "age": null, "indigenous_status": "prefer_not_to_say" }),
+            ),
+            KIOSK_API,
+        ),
+        row(
+            "PUT",
+            "/api/v1/kiosk/sessions/{station}/categories",
+            json(json!({ "category_ids": ["{category}"] })),
+            KIOSK_API,
+        ),
+        get("/api/v1/kiosk/sessions/{station}/listings", KIOSK_API),
+        row(
+            "POST",
+            "/api/v1/kiosk/sessions/{station}/selections",
+            json(json!({ "listing_id": "{listing}" })),
+            KIOSK_API,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/kiosk/sessions/{station}/selections/{listing}",
+            Body::None,
+            KIOSK_API,
+        ),
+        row(
+            "POST",
+            "/api/v1/kiosk/sessions/{station}/terminate",
+            Body::None,
+            KIOSK_API,
+        ),
+    ]
+}
