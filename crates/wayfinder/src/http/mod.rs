@@ -1,6 +1,7 @@
 //! The web face: pages for people, the JSON API, and the layers every request passes.
 
 pub mod api;
+pub mod kiosk;
 pub mod middleware;
 pub mod pages;
 pub mod routes;
@@ -20,6 +21,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 /// the stylesheet. The API's routes are listed by its OpenAPI document.
 pub fn routes() -> Routes {
     pages::routes()
+        .merge(kiosk::routes())
         .get("/healthz", Access::Public, healthz)
         .get("/static/app.css", Access::Public, stylesheet)
         .get("/static/copy-link.js", Access::Public, copy_link_script)

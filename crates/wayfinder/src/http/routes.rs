@@ -17,6 +17,8 @@ pub enum Access {
     SignedIn,
     /// A signed-in principal with this permission; the service checks the object's scope.
     Needs(Permission),
+    /// A kiosk station, by its station cookie (SPEC §8.2); anyone else gets the not-set-up page.
+    Station,
 }
 
 /// One line of the table.

@@ -276,7 +276,7 @@ pub fn page_rows() -> Vec<Row> {
         ("duration_minutes", "30"),
         ("count", "2"),
     ];
-    vec![
+    let mut rows = vec![
         get("/healthz", [200, 200, 200, 200]),
         get("/static/app.css", [200, 200, 200, 200]),
         get("/static/copy-link.js", [200, 200, 200, 200]),
@@ -382,5 +382,7 @@ pub fn page_rows() -> Vec<Row> {
             "/reports/sessions.csv?from=2026-03-01&to=2026-03-02",
             admin_page(200),
         ),
-    ]
+    ];
+    rows.extend(kiosk::kiosk_page_rows());
+    rows
 }

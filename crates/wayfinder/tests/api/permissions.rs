@@ -217,6 +217,7 @@ fn the_permission_each_page_declares_is_the_one_its_row_observes() {
         match entry.access {
             Access::Public => {}
             Access::SignedIn => assert_eq!(signed_out, 303, "{route}"),
+            Access::Station => assert_eq!(row.expect, [403; 4], "{route}: a station's alone"),
             Access::Needs(permission) => {
                 assert_eq!(signed_out, 303, "{route} sends the signed out to sign in");
                 assert!(admin < 400, "{route}: an administrator may");

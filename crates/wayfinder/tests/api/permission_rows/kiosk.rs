@@ -1,6 +1,6 @@
 //! The permission rows of the kiosk API: a station principal, which no dashboard caller is.
 
-use super::{Body, Row, get, row};
+use super::{Body, Row, form, get, row};
 use serde_json::json;
 
 /// Answers of a kiosk API route to the dashboard's callers: a session cookie is no station, so
@@ -53,5 +53,20 @@ pub fn kiosk_rows() -> Vec<Row> {
             Body::None,
             KIOSK_API,
         ),
+    ]
+}
+
+/// Answers of a kiosk page to the dashboard's callers: no station cookie, so the not-set-up
+/// page (`403`) for all four, signed in or not.
+const KIOSK_PAGE: [u16; 4] = [403, 403, 403, 403];
+
+pub fn kiosk_page_rows() -> Vec<Row> {
+    vec![
+        get("/kiosk", KIOSK_PAGE),
+        form("/kiosk/sessions", &[], KIOSK_PAGE),
+        get("/kiosk/consent", KIOSK_PAGE),
+        form("/kiosk/consent", &[("consent", "yes")], KIOSK_PAGE),
+        get("/kiosk/terminate", KIOSK_PAGE),
+        form("/kiosk/terminate", &[], KIOSK_PAGE),
     ]
 }

@@ -1,0 +1,102 @@
+//! The kiosk's pages (SPEC §8.3): a station's welcome screen, starting and ending a session,
+//! and its steps, as POST → redirect → GET forms over the same kiosk service as the API.
+//!
+//! Between pages the session id lives in a cookie scoped to `/kiosk` (HttpOnly,
+//! SameSite=Strict); every page checks it against the station, so a cookie of another station
+//! or of a session that has ended leads back to the welcome screen.
+
+mod session;
+mod steps;
+
+use crate::AppState;
+use crate::auth::station::{KioskStation, StationLinkQuery, open_station_link};
+use crate::http::pages::{PageError, render};
+use crate::http::routes::{Access, Routes};
+use crate::service::kiosk::{KioskPrincipal, flow};
+use askama::Template;
+use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use session::{KioskPage, forget_session, session_cookie};
+
+/// The kiosk's pages, each reachable by a station only.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/kiosk", Access::Station, welcome)
+        .post("/kiosk/sessions", Access::Station, start)
+        .get("/kiosk/terminate", Access::Station, confirm_terminate)
+        .post("/kiosk/terminate", Access::Station, terminate)
+        .merge(steps::routes())
+}
+
+/// The station as the kiosk service names it.
+fn principal(station: &KioskStation) -> KioskPrincipal {
+    KioskPrincipal {
+        id: station.station.id,
+        name: station.station.name.clone(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "kiosk/welcome.html")]
+struct Welcome {
+    station_name: String,
+}
+
+/// `GET /kiosk`: a station link first (it sets the station cookie and comes back here without
+/// the token), then the welcome screen of a set-up station.
+async fn welcome(
+    State(state): State<AppState>,
+    Query(query): Query<StationLinkQuery>,
+    request: Request,
+) -> Response {
+    if let Some(answer) = open_station_link(&state, &query).await {
+        return answer;
+    }
+    let (mut parts, _) = request.into_parts();
+    match KioskStation::from_request_parts(&mut parts, &state).await {
+        Ok(kiosk) => welcome_page(&state, &kiosk),
+        Err(rejection) => rejection,
+    }
+}
+
+/// The welcome screen; any session cookie left over is forgotten.
+pub(super) fn welcome_page(state: &AppState, kiosk: &KioskStation) -> Response {
+    let page = Welcome {
+        station_name: kiosk.station.name.clone(),
+    };
+    (forget_session(&state.config), render(&page)).into_response()
+}
+
+/// Start session: a new session at step 1, its id in the session cookie.
+async fn start(State(state): State<AppState>, kiosk: KioskStation) -> Result<Response, PageError> {
+    let id = flow::start(&state, &principal(&kiosk)).await?;
+    let jar = axum_extra::extract::cookie::CookieJar::new().add(session_cookie(&state, id));
+    Ok((jar, Redirect::to("/kiosk/consent")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "kiosk/terminate.html")]
+struct ConfirmTerminate {
+    top: session::TopBar,
+    /// The step the session is at: "No" goes on where the client was.
+    back: &'static str,
+}
+
+/// Are you sure? Terminating throws the session's answers away.
+async fn confirm_terminate(State(state): State<AppState>, page: KioskPage) -> Response {
+    match page.current {
+        Some(current) => render(&ConfirmTerminate {
+            back: steps::path_of(crate::service::kiosk::step(&current.session)),
+            top: current.top,
+        }),
+        None => welcome_page(&state, &page.kiosk),
+    }
+}
+
+/// Terminate session: the session ends as cancelled and the kiosk is back at its welcome.
+async fn terminate(State(state): State<AppState>, page: KioskPage) -> Result<Response, PageError> {
+    if let Some(current) = page.current {
+        flow::terminate(&state, &principal(&page.kiosk), current.id).await?;
+    }
+    Ok((forget_session(&state.config), Redirect::to("/kiosk")).into_response())
+}

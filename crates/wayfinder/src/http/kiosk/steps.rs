@@ -1,0 +1,96 @@
+//! The steps of a kiosk session as pages: each GET shows the step with the answers kept so far,
+//! each POST saves through the kiosk service and redirects to the next step.
+
+use super::session::{KioskPage, TopBar};
+use super::{principal, welcome_page};
+use crate::AppState;
+use crate::error::AppError;
+use crate::http::pages::{PageError, PageForm, render, render_status};
+use crate::http::routes::{Access, Routes};
+use crate::service::kiosk::{self, flow};
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::kiosk::Step;
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/kiosk/consent", Access::Station, consent_page)
+        .post("/kiosk/consent", Access::Station, give_consent)
+}
+
+/// The page of a step. Only step 1 has its page so far; a later step goes on from there.
+pub fn path_of(step: Step) -> &'static str {
+    match step {
+        Step::Consent => "/kiosk/consent",
+        Step::Demographics | Step::Categories | Step::Listings | Step::Review => "/kiosk/consent",
+        Step::Ended => "/kiosk",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "kiosk/consent.html")]
+struct Consent {
+    top: TopBar,
+    error: Option<String>,
+}
+
+/// A step page of a live session; a session that has ended, or none, shows the welcome.
+async fn step_page(
+    state: &AppState,
+    page: KioskPage,
+    step: Step,
+    show: impl FnOnce(TopBar) -> Response,
+) -> Result<Response, PageError> {
+    let Some(current) = page.current else {
+        return Ok(welcome_page(state, &page.kiosk));
+    };
+    match kiosk::visit(state, &principal(&page.kiosk), current.id, step).await {
+        Ok(_) => Ok(show(current.top)),
+        Err(AppError::State { .. }) => Ok(Redirect::to("/kiosk").into_response()),
+        Err(error) => Err(PageError(error)),
+    }
+}
+
+/// Step 1: what is collected and why.
+async fn consent_page(
+    State(state): State<AppState>,
+    page: KioskPage,
+) -> Result<Response, PageError> {
+    step_page(&state, page, Step::Consent, |top| {
+        render(&Consent { top, error: None })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct ConsentForm {
+    #[serde(default)]
+    consent: Option<String>,
+}
+
+/// The client agreed (or must be asked again).
+async fn give_consent(
+    State(state): State<AppState>,
+    page: KioskPage,
+    PageForm(form): PageForm<ConsentForm>,
+) -> Result<Response, PageError> {
+    let Some(current) = page.current else {
+        return Ok(welcome_page(&state, &page.kiosk));
+    };
+    let agreed = form.consent.as_deref() == Some("yes");
+    match flow::consent(&state, &principal(&page.kiosk), current.id, agreed).await {
+        Ok(()) => Ok(Redirect::to("/kiosk/demographics").into_response()),
+        Err(error @ AppError::Validation(_)) => {
+            let message = crate::http::pages::field_error(Some(&error), "consent");
+            let page = Consent {
+                top: current.top,
+                error: message,
+            };
+            Ok(render_status(error.status(), &page))
+        }
+        Err(AppError::State { .. }) => Ok(Redirect::to("/kiosk").into_response()),
+        Err(error) => Err(PageError(error)),
+    }
+}

@@ -1,0 +1,207 @@
+//! The kiosk's pages (SPEC §8.3) through a plain browser-like client that keeps cookies: the
+//! station link, the welcome screen, starting a session, consent, and terminating.
+
+use crate::client::Api;
+use crate::helpers::TestApp;
+use crate::stations::token_of;
+use domain::Role;
+use serde_json::json;
+
+/// A kiosk browser: keeps cookies by their path, does not follow redirects, and sends the
+/// site's `Origin` on forms, as a browser does.
+struct Kiosk {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Kiosk {
+    /// A browser that has opened a fresh station's link.
+    async fn set_up(app: &TestApp) -> Kiosk {
+        let admin = Api::sign_in(app, "ada@example.org", Role::Admin).await;
+        let (_, created) = admin
+            .post("/api/v1/stations", json!({ "name": "Front desk" }))
+            .await;
+        let token = token_of(app, created["link"].as_str().unwrap());
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let kiosk = Kiosk {
+            client,
+            base: app.address.clone(),
+            token,
+        };
+        let response = kiosk.get(&format!("/kiosk?station={}", kiosk.token)).await;
+        assert_eq!(response.status(), 303);
+        kiosk
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()["cache-control"],
+            "no-store",
+            "GET {path} is never kept"
+        );
+        response
+    }
+
+    async fn page(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Start session: the id the session cookie holds, after checking the cookie's attributes.
+    async fn start(&self) -> String {
+        let response = self
+            .client
+            .post(format!("{}/kiosk/sessions", self.base))
+            .header("origin", &self.base)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers()["location"], "/kiosk/consent");
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        for attribute in ["HttpOnly", "SameSite=Strict", "Path=/kiosk"] {
+            assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+        }
+        let value = cookie.strip_prefix("wayfinder_kiosk_session=").unwrap();
+        value.split(';').next().unwrap().to_owned()
+    }
+
+    /// The session as the kiosk API sees it.
+    async fn session(&self, id: &str) -> serde_json::Value {
+        self.api("GET", &format!("/api/v1/kiosk/sessions/{id}"))
+            .await
+    }
+
+    async fn api(&self, method: &str, path: &str) -> serde_json::Value {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let response = reqwest::Client::new()
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        let text = response.text().await.unwrap();
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Posts a form; the status and where it redirects to.
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
+        (status, location.unwrap_or(response.text().await.unwrap()))
+    }
+}
+
+const WELCOME: &str = "Start session";
+
+#[tokio::test]
+async fn a_station_link_leads_to_the_welcome_screen_and_start_session_to_consent() {
+    let app = TestApp::spawn().await;
+    let kiosk = Kiosk::set_up(&app).await;
+    let (status, body) = kiosk.page("/kiosk").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(WELCOME) && body.contains("Front desk"),
+        "{body}"
+    );
+
+    let id = kiosk.start().await;
+    assert_eq!(kiosk.session(&id).await["step"], "consent");
+    let (status, body) = kiosk.page("/kiosk/consent").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Privacy and consent"), "{body}");
+    assert!(body.contains("Started 09:00"), "the start time: {body}");
+    assert!(body.contains("This connection is not encrypted"), "{body}");
+    assert!(body.contains("Terminate session"), "{body}");
+}
+
+#[tokio::test]
+async fn consent_must_be_ticked_before_the_session_goes_on() {
+    let app = TestApp::spawn().await;
+    let kiosk = Kiosk::set_up(&app).await;
+    let id = kiosk.start().await;
+    let (status, body) = kiosk.post("/kiosk/consent", &[]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("The client must agree"), "{body}");
+    assert_eq!(
+        kiosk.post("/kiosk/consent", &[("consent", "yes")]).await,
+        (303, "/kiosk/demographics".to_owned())
+    );
+    assert_eq!(kiosk.session(&id).await["step"], "demographics");
+}
+
+#[tokio::test]
+async fn terminate_asks_first_then_ends_the_session_and_returns_to_the_welcome() {
+    let app = TestApp::spawn().await;
+    let kiosk = Kiosk::set_up(&app).await;
+    let id = kiosk.start().await;
+    let (status, body) = kiosk.page("/kiosk/terminate").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Terminate this session?"), "{body}");
+    assert!(
+        body.contains(r#"href="/kiosk/consent""#),
+        "No goes back: {body}"
+    );
+
+    assert_eq!(
+        kiosk.post("/kiosk/terminate", &[]).await,
+        (303, "/kiosk".to_owned())
+    );
+    let (status, body) = kiosk.page("/kiosk").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(WELCOME), "{body}");
+    let session = kiosk.session(&id).await;
+    assert_eq!(
+        (&session["step"], &session["outcome"]),
+        (&json!("ended"), &json!("cancelled"))
+    );
+}
+
+#[tokio::test]
+async fn the_step_page_of_a_session_that_has_ended_shows_the_welcome() {
+    let app = TestApp::spawn().await;
+    let kiosk = Kiosk::set_up(&app).await;
+    let id = kiosk.start().await;
+    // Ended elsewhere (the API, or abandonment): the browser still holds its cookie.
+    kiosk
+        .api("POST", &format!("/api/v1/kiosk/sessions/{id}/terminate"))
+        .await;
+    let (status, body) = kiosk.page("/kiosk/consent").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(WELCOME) && !body.contains("Privacy and consent"),
+        "{body}"
+    );
+    assert_eq!(
+        kiosk.post("/kiosk/consent", &[("consent", "yes")]).await.0,
+        200
+    );
+    assert_eq!(kiosk.session(&id).await["outcome"], "cancelled");
+}
