@@ -205,3 +205,47 @@ async fn the_step_page_of_a_session_that_has_ended_shows_the_welcome() {
     );
     assert_eq!(kiosk.session(&id).await["outcome"], "cancelled");
 }
+
+#[tokio::test]
+async fn demographics_come_after_consent_show_field_errors_and_keep_answers_for_back() {
+    let app = TestApp::spawn().await;
+    let kiosk = Kiosk::set_up(&app).await;
+    let id = kiosk.start().await;
+    let response = kiosk.get("/kiosk/demographics").await;
+    assert_eq!(response.status(), 303, "no step is skipped");
+    assert_eq!(response.headers()["location"], "/kiosk/consent");
+    kiosk.post("/kiosk/consent", &[("consent", "yes")]).await;
+
+    let (status, body) = kiosk.post("/kiosk/demographics", &[("age", "old")]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains(r#"id="gender-error""#), "{body}");
+    assert!(
+        body.contains(r#"id="age-error""#) && body.contains(r#"value="old""#),
+        "{body}"
+    );
+    let answers = [
+        ("gender", "female"),
+        ("age", "34"),
+        ("indigenous_status", "prefer_not_to_say"),
+    ];
+    assert_eq!(
+        kiosk.post("/kiosk/demographics", &answers).await,
+        (303, "/kiosk/categories".to_owned())
+    );
+    let session = kiosk.session(&id).await;
+    assert_eq!(
+        (&session["gender"], &session["age"], &session["step"]),
+        (&json!("female"), &json!(34), &json!("categories"))
+    );
+
+    // Back: the page shows what was answered.
+    let (status, body) = kiosk.page("/kiosk/demographics").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(r#"value="female" checked"#), "{body}");
+    assert!(body.contains(r#"value="34""#), "{body}");
+    assert!(
+        body.contains(r#"value="prefer_not_to_say" checked"#),
+        "{body}"
+    );
+    assert!(body.contains(r#"href="/kiosk/consent">Back"#), "{body}");
+}

@@ -1,9 +1,10 @@
 //! The steps of a kiosk session as pages: each GET shows the step with the answers kept so far,
 //! each POST saves through the kiosk service and redirects to the next step.
 
-use super::session::{KioskPage, TopBar};
+use super::session::{Current, KioskPage, TopBar};
 use super::{principal, welcome_page};
 use crate::AppState;
+use crate::auth::station::KioskStation;
 use crate::error::AppError;
 use crate::http::pages::{PageError, PageForm, render, render_status};
 use crate::http::routes::{Access, Routes};
@@ -18,13 +19,15 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/kiosk/consent", Access::Station, consent_page)
         .post("/kiosk/consent", Access::Station, give_consent)
+        .merge(super::demographics::routes())
 }
 
-/// The page of a step. Only step 1 has its page so far; a later step goes on from there.
+/// The page of a step. Steps 1 and 2 have pages so far; a later step goes on from step 2.
 pub fn path_of(step: Step) -> &'static str {
     match step {
         Step::Consent => "/kiosk/consent",
-        Step::Demographics | Step::Categories | Step::Listings | Step::Review => "/kiosk/consent",
+        Step::Demographics => "/kiosk/demographics",
+        Step::Categories | Step::Listings | Step::Review => "/kiosk/demographics",
         Step::Ended => "/kiosk",
     }
 }
@@ -37,18 +40,18 @@ struct Consent {
 }
 
 /// A step page of a live session; a session that has ended, or none, shows the welcome.
-async fn step_page(
+pub(super) async fn step_page(
     state: &AppState,
     page: KioskPage,
     step: Step,
-    show: impl FnOnce(TopBar) -> Response,
+    show: impl FnOnce(Current) -> Response,
 ) -> Result<Response, PageError> {
     let Some(current) = page.current else {
         return Ok(welcome_page(state, &page.kiosk));
     };
     match kiosk::visit(state, &principal(&page.kiosk), current.id, step).await {
-        Ok(_) => Ok(show(current.top)),
-        Err(AppError::State { .. }) => Ok(Redirect::to("/kiosk").into_response()),
+        Ok(_) => Ok(show(current)),
+        Err(AppError::State { code, .. }) => Ok(refused(state, &page.kiosk, code)),
         Err(error) => Err(PageError(error)),
     }
 }
@@ -58,8 +61,11 @@ async fn consent_page(
     State(state): State<AppState>,
     page: KioskPage,
 ) -> Result<Response, PageError> {
-    step_page(&state, page, Step::Consent, |top| {
-        render(&Consent { top, error: None })
+    step_page(&state, page, Step::Consent, |current| {
+        render(&Consent {
+            top: current.top,
+            error: None,
+        })
     })
     .await
 }
@@ -90,7 +96,17 @@ async fn give_consent(
             };
             Ok(render_status(error.status(), &page))
         }
-        Err(AppError::State { .. }) => Ok(Redirect::to("/kiosk").into_response()),
+        Err(AppError::State { code, .. }) => Ok(refused(&state, &page.kiosk, code)),
         Err(error) => Err(PageError(error)),
+    }
+}
+
+/// A step the session may not enter: an ended session shows the welcome, a step not reached
+/// yet sends the client to the first step (each page then leads on).
+pub(super) fn refused(state: &AppState, kiosk: &KioskStation, code: &str) -> Response {
+    if code == "session_ended" {
+        welcome_page(state, kiosk)
+    } else {
+        Redirect::to("/kiosk/consent").into_response()
     }
 }

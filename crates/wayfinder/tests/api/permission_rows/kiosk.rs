@@ -66,6 +66,8 @@ pub fn kiosk_page_rows() -> Vec<Row> {
         form("/kiosk/sessions", &[], KIOSK_PAGE),
         get("/kiosk/consent", KIOSK_PAGE),
         form("/kiosk/consent", &[("consent", "yes")], KIOSK_PAGE),
+        get("/kiosk/demographics", KIOSK_PAGE),
+        form("/kiosk/demographics", &[("gender", "other")], KIOSK_PAGE),
         get("/kiosk/terminate", KIOSK_PAGE),
         form("/kiosk/terminate", &[], KIOSK_PAGE),
     ]
