@@ -249,3 +249,53 @@ async fn demographics_come_after_consent_show_field_errors_and_keep_answers_for_
     );
     assert!(body.contains(r#"href="/kiosk/consent">Back"#), "{body}");
 }
+
+#[tokio::test]
+async fn categories_are_cards_in_their_colours_and_back_keeps_the_choice() {
+    let app = TestApp::spawn().await;
+    let kiosk = Kiosk::set_up(&app).await;
+    let admin = Api::sign_in(&app, "cy@example.org", Role::Admin).await;
+    let (status, housing) = admin
+        .post(
+            "/api/v1/categories",
+            json!({ "name": "Housing", "colour": "#336699" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{housing}");
+    let housing = housing["id"].as_str().unwrap().to_owned();
+    let id = kiosk.start().await;
+    kiosk.post("/kiosk/consent", &[("consent", "yes")]).await;
+    let answers = [
+        ("gender", "other"),
+        ("age_unsaid", "yes"),
+        ("indigenous_status", "non_indigenous"),
+    ];
+    kiosk.post("/kiosk/demographics", &answers).await;
+
+    let (status, body) = kiosk.page("/kiosk/categories").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Housing") && body.contains(r##"fill="#336699""##),
+        "{body}"
+    );
+    let (status, body) = kiosk.post("/kiosk/categories", &[]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Choose at least one category."), "{body}");
+    assert_eq!(
+        kiosk
+            .post("/kiosk/categories", &[("category_ids", &housing)])
+            .await,
+        (303, "/kiosk/listings".to_owned())
+    );
+    assert_eq!(kiosk.session(&id).await["category_ids"], json!([housing]));
+    let (_, body) = kiosk.page("/kiosk/categories").await;
+    assert!(
+        body.contains(&format!(r#"value="{housing}" checked"#)),
+        "{body}"
+    );
+    let (_, body) = kiosk.page("/kiosk/demographics").await;
+    assert!(
+        body.contains(r#"name="age_unsaid" value="yes" checked"#),
+        "{body}"
+    );
+}

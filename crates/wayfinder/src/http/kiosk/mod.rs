@@ -5,6 +5,7 @@
 //! SameSite=Strict); every page checks it against the station, so a cookie of another station
 //! or of a session that has ended leads back to the welcome screen.
 
+mod categories;
 mod demographics;
 mod session;
 mod steps;

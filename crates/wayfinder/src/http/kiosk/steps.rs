@@ -20,14 +20,15 @@ pub fn routes() -> Routes {
         .get("/kiosk/consent", Access::Station, consent_page)
         .post("/kiosk/consent", Access::Station, give_consent)
         .merge(super::demographics::routes())
+        .merge(super::categories::routes())
 }
 
-/// The page of a step. Steps 1 and 2 have pages so far; a later step goes on from step 2.
+/// The page of a step. Steps 1 to 3 have pages so far; a later step goes on from step 3.
 pub fn path_of(step: Step) -> &'static str {
     match step {
         Step::Consent => "/kiosk/consent",
         Step::Demographics => "/kiosk/demographics",
-        Step::Categories | Step::Listings | Step::Review => "/kiosk/demographics",
+        Step::Categories | Step::Listings | Step::Review => "/kiosk/categories",
         Step::Ended => "/kiosk",
     }
 }

@@ -68,6 +68,12 @@ pub fn kiosk_page_rows() -> Vec<Row> {
         form("/kiosk/consent", &[("consent", "yes")], KIOSK_PAGE),
         get("/kiosk/demographics", KIOSK_PAGE),
         form("/kiosk/demographics", &[("gender", "other")], KIOSK_PAGE),
+        get("/kiosk/categories", KIOSK_PAGE),
+        form(
+            "/kiosk/categories",
+            &[("category_ids", "{category}")],
+            KIOSK_PAGE,
+        ),
         get("/kiosk/terminate", KIOSK_PAGE),
         form("/kiosk/terminate", &[], KIOSK_PAGE),
     ]
