@@ -3,6 +3,7 @@
 
 use crate::client::Api;
 use crate::helpers::TestApp;
+use crate::kiosk_fixtures::{listing, world};
 use crate::stations::token_of;
 use domain::Role;
 use serde_json::json;
@@ -22,7 +23,11 @@ impl Kiosk {
         let (_, created) = admin
             .post("/api/v1/stations", json!({ "name": "Front desk" }))
             .await;
-        let token = token_of(app, created["link"].as_str().unwrap());
+        Kiosk::open(app, token_of(app, created["link"].as_str().unwrap())).await
+    }
+
+    /// A browser that has opened the link of the station with this token.
+    async fn open(app: &TestApp, token: String) -> Kiosk {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -298,4 +303,66 @@ async fn categories_are_cards_in_their_colours_and_back_keeps_the_choice() {
         body.contains(r#"name="age_unsaid" value="yes" checked"#),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn listings_show_in_order_with_the_fallback_last_and_an_information_listing_is_added() {
+    let app = TestApp::spawn().await;
+    let w = world(&app).await;
+    let provider = w.admin.create_provider("Eastside").await;
+    let body = json!({ "kind": "information", "name": "Rent help", "category_ids": [&w.housing],
+        "eligibility_notes": "Bring a letter from your landlord." });
+    listing(&w.admin, &provider, body).await;
+    let kiosk = Kiosk::open(&app, w.token.clone()).await;
+    let id = kiosk.start().await;
+    kiosk.post("/kiosk/consent", &[("consent", "yes")]).await;
+    let answers = [
+        ("gender", "female"),
+        ("age", "40"),
+        ("indigenous_status", "non_indigenous"),
+    ];
+    kiosk.post("/kiosk/demographics", &answers).await;
+    kiosk
+        .post("/kiosk/categories", &[("category_ids", &w.housing)])
+        .await;
+
+    let (status, body) = kiosk.page("/kiosk/listings").await;
+    assert_eq!(status, 200);
+    let at = |text: &str| {
+        body.find(text)
+            .unwrap_or_else(|| panic!("{text} in {body}"))
+    };
+    assert!(
+        at("Shelter") < at("These services help everyone")
+            && at("These services help everyone") < at("Helpline")
+    );
+    assert!(!body.contains("Mens shed"), "not for this client: {body}");
+    assert!(!body.contains("Clinic"), "another category: {body}");
+    assert!(
+        body.contains(
+            r#"<p class="kiosk-eligibility"><strong>Who this is for:</strong> Bring a letter"#
+        ),
+        "{body}"
+    );
+
+    assert_eq!(
+        kiosk
+            .post("/kiosk/selections", &[("listing_id", &w.shelter)])
+            .await,
+        (303, "/kiosk/listings".to_owned())
+    );
+    let session = kiosk.session(&id).await;
+    assert_eq!(
+        session["selections"][0]["listing_id"],
+        json!(w.shelter),
+        "{session}"
+    );
+    let (_, body) = kiosk.page("/kiosk/listings").await;
+    assert!(body.contains("In your plan."), "{body}");
+    let (status, body) = kiosk
+        .post("/kiosk/selections", &[("listing_id", &w.clinic)])
+        .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("not one of those shown"), "{body}");
+    assert!(body.contains(r#"href="/kiosk/categories">Back"#), "{body}");
 }

@@ -7,6 +7,7 @@
 
 mod categories;
 mod demographics;
+mod listings;
 mod session;
 mod steps;
 

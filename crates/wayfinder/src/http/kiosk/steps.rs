@@ -21,14 +21,16 @@ pub fn routes() -> Routes {
         .post("/kiosk/consent", Access::Station, give_consent)
         .merge(super::demographics::routes())
         .merge(super::categories::routes())
+        .merge(super::listings::routes())
 }
 
-/// The page of a step. Steps 1 to 3 have pages so far; a later step goes on from step 3.
+/// The page of a step; review has no page of its own yet and shows the listings.
 pub fn path_of(step: Step) -> &'static str {
     match step {
         Step::Consent => "/kiosk/consent",
         Step::Demographics => "/kiosk/demographics",
-        Step::Categories | Step::Listings | Step::Review => "/kiosk/categories",
+        Step::Categories => "/kiosk/categories",
+        Step::Listings | Step::Review => "/kiosk/listings",
         Step::Ended => "/kiosk",
     }
 }

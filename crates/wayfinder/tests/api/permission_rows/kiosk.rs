@@ -74,6 +74,12 @@ pub fn kiosk_page_rows() -> Vec<Row> {
             &[("category_ids", "{category}")],
             KIOSK_PAGE,
         ),
+        get("/kiosk/listings", KIOSK_PAGE),
+        form(
+            "/kiosk/selections",
+            &[("listing_id", "{listing}")],
+            KIOSK_PAGE,
+        ),
         get("/kiosk/terminate", KIOSK_PAGE),
         form("/kiosk/terminate", &[], KIOSK_PAGE),
     ]
