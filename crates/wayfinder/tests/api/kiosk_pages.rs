@@ -10,7 +10,7 @@ use serde_json::json;
 
 /// A kiosk browser: keeps cookies by their path, does not follow redirects, and sends the
 /// site's `Origin` on forms, as a browser does.
-struct Kiosk {
+pub(crate) struct Kiosk {
     client: reqwest::Client,
     base: String,
     token: String,
@@ -18,7 +18,7 @@ struct Kiosk {
 
 impl Kiosk {
     /// A browser that has opened a fresh station's link.
-    async fn set_up(app: &TestApp) -> Kiosk {
+    pub(crate) async fn set_up(app: &TestApp) -> Kiosk {
         let admin = Api::sign_in(app, "ada@example.org", Role::Admin).await;
         let (_, created) = admin
             .post("/api/v1/stations", json!({ "name": "Front desk" }))
@@ -27,7 +27,7 @@ impl Kiosk {
     }
 
     /// A browser that has opened the link of the station with this token.
-    async fn open(app: &TestApp, token: String) -> Kiosk {
+    pub(crate) async fn open(app: &TestApp, token: String) -> Kiosk {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -43,7 +43,7 @@ impl Kiosk {
         kiosk
     }
 
-    async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         let response = self
             .client
             .get(format!("{}{path}", self.base))
@@ -58,13 +58,30 @@ impl Kiosk {
         response
     }
 
-    async fn page(&self, path: &str) -> (u16, String) {
+    pub(crate) async fn page(&self, path: &str) -> (u16, String) {
         let response = self.get(path).await;
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
+    /// A started session, through consent, the answers and one category, at step 4; its id.
+    pub(crate) async fn at_listings(&self, category: &str) -> String {
+        let id = self.start().await;
+        self.post("/kiosk/consent", &[("consent", "yes")]).await;
+        let answers = [
+            ("gender", "female"),
+            ("age", "40"),
+            ("indigenous_status", "non_indigenous"),
+        ];
+        self.post("/kiosk/demographics", &answers).await;
+        let chosen = self
+            .post("/kiosk/categories", &[("category_ids", category)])
+            .await;
+        assert_eq!(chosen, (303, "/kiosk/listings".to_owned()));
+        id
+    }
+
     /// Start session: the id the session cookie holds, after checking the cookie's attributes.
-    async fn start(&self) -> String {
+    pub(crate) async fn start(&self) -> String {
         let response = self
             .client
             .post(format!("{}/kiosk/sessions", self.base))
@@ -83,12 +100,12 @@ impl Kiosk {
     }
 
     /// The session as the kiosk API sees it.
-    async fn session(&self, id: &str) -> serde_json::Value {
+    pub(crate) async fn session(&self, id: &str) -> serde_json::Value {
         self.api("GET", &format!("/api/v1/kiosk/sessions/{id}"))
             .await
     }
 
-    async fn api(&self, method: &str, path: &str) -> serde_json::Value {
+    pub(crate) async fn api(&self, method: &str, path: &str) -> serde_json::Value {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let response = reqwest::Client::new()
             .request(method, format!("{}{path}", self.base))
@@ -106,7 +123,7 @@ impl Kiosk {
     }
 
     /// Posts a form; the status and where it redirects to.
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    pub(crate) async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
         let response = self
             .client
             .post(format!("{}{path}", self.base))

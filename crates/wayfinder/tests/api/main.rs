@@ -12,6 +12,7 @@ mod helpers;
 mod kiosk_api;
 mod kiosk_fixtures;
 mod kiosk_holds;
+mod kiosk_page_times;
 mod kiosk_pages;
 mod listing_fixtures;
 mod listing_pages;
