@@ -4,6 +4,7 @@
 mod axe;
 mod driver;
 mod journeys;
+mod kiosk;
 mod listings;
 mod slots;
 mod stations;
