@@ -217,9 +217,10 @@ impl TestApp {
             .collect()
     }
 
-    /// Waits (a few seconds at most) until `to` has received `count` messages; returns the last.
+    /// Waits (20 s at most: a loaded 2-core CI machine can be slow) until `to` has received
+    /// `count` messages; returns the last.
     pub async fn wait_for_email(&self, to: &str, count: usize) -> Outgoing {
-        for _ in 0..200 {
+        for _ in 0..800 {
             let mails = self.emails_to(to);
             if mails.len() >= count {
                 return mails[count - 1].clone();
