@@ -161,6 +161,7 @@ impl RawMail {
             subject: self.header("Subject").to_owned(),
             text: self.body.clone(),
             html: None,
+            attachments: Vec::new(),
         })
     }
 }
