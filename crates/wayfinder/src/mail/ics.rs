@@ -115,7 +115,10 @@ mod tests {
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
         let ics = calendar(&event("Intake, ABCD", "Unit 2; 1 Main St\r\nTown"));
         assert!(ics.contains("SUMMARY:Intake\\, ABCD\r\n"), "{ics}");
-        assert!(ics.contains("LOCATION:Unit 2\\; 1 Main St\\nTown\r\n"), "{ics}");
+        assert!(
+            ics.contains("LOCATION:Unit 2\\; 1 Main St\\nTown\r\n"),
+            "{ics}"
+        );
     }
 
     #[test]

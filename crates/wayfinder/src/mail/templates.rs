@@ -187,7 +187,10 @@ pub fn booking(b: &Booking<'_>, zone: &jiff::tz::TimeZone) -> Email {
     });
     Email {
         to: b.to.clone(),
-        subject: format!("Booking {}: {} on {date} at {clock}", b.reference, b.listing_name),
+        subject: format!(
+            "Booking {}: {} on {date} at {clock}",
+            b.reference, b.listing_name
+        ),
         body,
         secret_of: None,
     }

@@ -178,7 +178,8 @@ pub async fn submit(
     let planned: Vec<Option<SlotId>> = session.selections.iter().map(|s| s.slot_id).collect();
     retrying(|| async {
         let (mut tx, locked, now) = open(state, station, id, Step::Review).await?;
-        let locked_plan: Vec<Option<SlotId>> = locked.selections.iter().map(|s| s.slot_id).collect();
+        let locked_plan: Vec<Option<SlotId>> =
+            locked.selections.iter().map(|s| s.slot_id).collect();
         if locked_plan != planned {
             return Err(AppError::State {
                 code: "plan_changed",
@@ -269,8 +270,16 @@ pub async fn print_plan(
             listing_name: a.selection.listing_name.clone(),
             starts_at: a.starts_at,
             duration_minutes: a.duration_minutes,
-            address: a.provider.as_ref().map(|p| p.address.clone()).unwrap_or_default(),
-            phone: a.provider.as_ref().map(|p| p.phone.clone()).unwrap_or_default(),
+            address: a
+                .provider
+                .as_ref()
+                .map(|p| p.address.clone())
+                .unwrap_or_default(),
+            phone: a
+                .provider
+                .as_ref()
+                .map(|p| p.phone.clone())
+                .unwrap_or_default(),
             eligibility_notes: a.listing.map(|l| l.eligibility_notes).unwrap_or_default(),
         })
         .collect();

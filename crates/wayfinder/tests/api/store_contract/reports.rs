@@ -268,8 +268,9 @@ async fn a_clients_name_is_erased_once_their_appointments_are_over() {
         || db.raw("UPDATE kiosk_sessions SET age = age WHERE client_name_sealed IS NOT NULL");
 
     // The sweep's erasure, in its own audited transaction; returns how many names went.
+    let store = &db.store;
     let erase = |at| async move {
-        let mut tx = db.store.begin().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
         let erased = tx.erase_client_names(at).await.unwrap();
         tx.commit(event(Action::KioskClientNameErased))
             .await
