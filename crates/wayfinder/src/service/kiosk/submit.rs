@@ -15,6 +15,7 @@ use domain::report::{KioskSession, ListingKind, Outcome, Selection};
 use domain::{EmailAddress, KioskSessionId, Provider, SlotId};
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use store::Tx;
 use time::OffsetDateTime;
 
 /// How long after submit the print page stays reachable on the station.
@@ -193,19 +194,8 @@ pub async fn submit(
             // Dropping the transaction rolls back the bookings made and the session's end.
             return Err(taken_meanwhile());
         }
-        for booking in &bookings {
-            if let (Some(to), Some(name)) = (booking.recipient(), name.as_deref()) {
-                let email = confirmation(state, station, id, booking, to, name, now);
-                crate::mail::queue(tx.as_mut(), state, email).await?;
-            }
-            let event = station
-                .event(now, Action::KioskBookingMade, id)
-                .details(json!({
-                    "listing_id": booking.selection.listing_id.map(|l| l.to_string()),
-                    "slot_id": booking.slot.to_string(),
-                }));
-            tx.record(event).await?;
-        }
+        let name = name.as_deref();
+        record_bookings(tx.as_mut(), state, station, id, &bookings, name, now).await?;
         let information = session.selections.len() - bookings.len();
         let event = station
             .event(now, Action::KioskSessionSubmitted, id)
@@ -215,6 +205,33 @@ pub async fn submit(
     })
     .await?;
     state.mail_wakeup.notify_one();
+    Ok(())
+}
+
+/// Inside the submit's transaction: each booking's confirmation queued (to a provider with an
+/// address) and its audit event, which names the listing and the slot, never the client.
+async fn record_bookings(
+    tx: &mut dyn Tx,
+    state: &AppState,
+    station: &KioskPrincipal,
+    id: KioskSessionId,
+    bookings: &[Appointment],
+    name: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    for booking in bookings {
+        if let (Some(to), Some(name)) = (booking.recipient(), name) {
+            let email = confirmation(state, station, id, booking, to, name, now);
+            crate::mail::queue(tx, state, email).await?;
+        }
+        let event = station
+            .event(now, Action::KioskBookingMade, id)
+            .details(json!({
+                "listing_id": booking.selection.listing_id.map(|l| l.to_string()),
+                "slot_id": booking.slot.to_string(),
+            }));
+        tx.record(event).await?;
+    }
     Ok(())
 }
 
