@@ -157,8 +157,8 @@ pub trait Store:
     /// Whether the database holds any account, provider or session (`demo` needs it empty).
     async fn has_data(&self) -> StoreResult<bool>;
 
-    /// Deletes expired sessions, secrets and old rate-limit hits, and client names whose
-    /// appointments are over.
+    /// Deletes expired sessions, secrets and old rate-limit hits. (Client names are erased by
+    /// [`KioskFlowTx::erase_client_names`], in an audited transaction.)
     async fn sweep(&self, now: OffsetDateTime) -> StoreResult<()>;
 }
 

@@ -267,7 +267,8 @@ fn confirmation(
     templates::booking(&details, &state.config.timezone)
 }
 
-/// The print page's content; Err(AppError::NotFound) unless the session is this station's, completed, and ended less than 15 minutes ago.
+/// The print page's content; Err(AppError::NotFound) unless the session is this station's,
+/// completed, and ended less than 15 minutes ago.
 pub async fn print_plan(
     state: &AppState,
     station: &KioskPrincipal,
