@@ -37,6 +37,8 @@ pub trait Directory {
         page: PageNumber,
     ) -> StoreResult<(Vec<Provider>, i64)>;
     async fn provider(&self, id: ProviderId) -> StoreResult<Option<Provider>>;
+    /// The fallback provider, if one is chosen (a notice names the one it replaces).
+    async fn fallback_provider(&self) -> StoreResult<Option<Provider>>;
     async fn is_member(&self, user_id: UserId, provider_id: ProviderId) -> StoreResult<bool>;
     /// A page of the provider's members, by name.
     async fn members(

@@ -182,6 +182,14 @@ macro_rules! stamp_directory_reads {
                     rows::one(row)
                 }
 
+                async fn fallback_provider(&self) -> StoreResult<Option<Provider>> {
+                    let row: Option<ProviderRow> =
+                        sqlx::query_as("SELECT * FROM providers WHERE is_fallback LIMIT 1")
+                            .fetch_optional(&self.pool)
+                            .await?;
+                    rows::one(row)
+                }
+
                 async fn is_member(
                     &self,
                     user_id: UserId,

@@ -40,6 +40,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            pages::carry,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             csrf::guard,
         ))
         // Before the guard, so that a cookie naming no live session is no cookie to it.

@@ -113,3 +113,8 @@ mod tests {
         );
     }
 }
+
+/// A short date for cards: `6 Apr 2026`, on the zone's calendar.
+pub fn short_date(t: OffsetDateTime, zone: &TimeZone) -> String {
+    local(t, zone).strftime("%-d %b %Y").to_string()
+}

@@ -4,6 +4,7 @@ mod audit;
 mod categories;
 mod dashboard;
 mod day_sheet;
+mod flash;
 mod listings;
 mod provider_picker;
 mod providers;
@@ -25,6 +26,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use domain::Permission;
 use serde::de::DeserializeOwned;
+
+pub use flash::{Flash, Notice, announce, carry};
 
 /// Every page and form, each with who may reach it.
 pub fn routes() -> Routes {
@@ -259,10 +262,12 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
     })
 }
 
-/// A redirect (303) to a page that shows a notice.
+/// A redirect (303) to a page that shows a fixed notice, once (see [`announce`]).
 pub fn done(path: &str, notice: &str) -> Response {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{path}{sep}notice={notice}")).into_response()
+    match notice_text(Some(notice)) {
+        Some(text) => announce(path, Notice::new(text)),
+        None => Redirect::to(path).into_response(),
+    }
 }
 
 /// The field's message, if the error has one for it.

@@ -2,7 +2,7 @@
 //! tabs (the listings tabs live in `listings`), with delete and the fallback setting.
 
 use super::{
-    Nav, PageError, PageForm, Pager, about_input, done, field_error, notice_text, render,
+    Flash, Nav, Notice, PageError, PageForm, Pager, about_input, announce, field_error, render,
     render_status, retry_form,
 };
 use crate::AppState;
@@ -53,14 +53,13 @@ pub fn routes() -> Routes {
 #[serde(default)]
 struct ListQuery {
     page: Option<i64>,
-    notice: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "pages/providers/index.html")]
 struct IndexPage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     /// Offers Add Provider.
     can_add: bool,
     /// What an empty grid says.
@@ -72,13 +71,14 @@ struct IndexPage {
 async fn index(
     State(state): State<AppState>,
     access: Require<perm::SeeProviders>,
+    Flash(notice): Flash,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = PageNumber::new(query.page);
     let (providers, total) = providers::list(&state, &access.viewer, page).await?;
     Ok(render(&IndexPage {
         nav: Nav::new(&access.current, "/providers"),
-        notice: notice_text(query.notice.as_deref()),
+        notice,
         can_add: access.viewer.may(Permission::ManageProviders),
         empty_message: if access.scope.is_all() {
             "There are no providers yet."
@@ -130,7 +130,7 @@ impl ProviderForm {
 #[template(path = "pages/providers/profile.html")]
 struct ProfilePage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     provider: Option<Provider>,
     can_edit: bool,
     form: ProviderForm,
@@ -160,9 +160,9 @@ async fn create(
     PageForm(form): PageForm<ProviderForm>,
 ) -> Result<Response, PageError> {
     match providers::create(&state, &access.viewer, &form.input()).await {
-        Ok(provider) => Ok(done(
+        Ok(provider) => Ok(announce(
             &format!("/providers/{}", provider.id),
-            "provider-added",
+            Notice::new(format!("{} was added.", provider.name)),
         )),
         Err(error) => retry_form(error, |error| ProfilePage {
             nav: Nav::new(&access.current, "/providers"),
@@ -183,12 +183,12 @@ async fn profile(
     State(state): State<AppState>,
     access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
-    QueryParams(query): QueryParams<ListQuery>,
+    Flash(notice): Flash,
 ) -> Result<Response, PageError> {
     let provider = visible(&state, &access.viewer, &id).await?;
     Ok(render(&ProfilePage {
         nav: Nav::new(&access.current, "/providers"),
-        notice: notice_text(query.notice.as_deref()),
+        notice,
         can_edit: providers::may(&access.viewer, Permission::ManageProviders),
         form: ProviderForm::of(&provider),
         provider: Some(provider),
@@ -204,7 +204,10 @@ async fn update(
 ) -> Result<Response, PageError> {
     let viewer = &access.viewer;
     let error = match providers::update(&state, viewer, path_id(&id)?, &form.input()).await {
-        Ok(_) => return Ok(done(&format!("/providers/{id}"), "provider-saved")),
+        Ok(p) => {
+            let text = format!("The changes to {} were saved.", p.name);
+            return Ok(announce(&format!("/providers/{id}"), Notice::new(text)));
+        }
         Err(error) => error,
     };
     let provider = visible(&state, viewer, &id).await?;
@@ -222,7 +225,7 @@ async fn update(
 #[template(path = "pages/providers/members.html")]
 struct MembersPage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     provider: Provider,
     can_edit: bool,
     members: Vec<User>,
@@ -239,7 +242,7 @@ async fn members_page(
     current: &CurrentUser,
     id: &str,
     page: PageNumber,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     problem: Option<String>,
 ) -> Result<MembersPage, PageError> {
     let viewer = &current.viewer();
@@ -267,6 +270,7 @@ async fn members(
     State(state): State<AppState>,
     access: Require<perm::SeeMembers>,
     Path(id): Path<String>,
+    Flash(notice): Flash,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = members_page(
@@ -274,7 +278,7 @@ async fn members(
         &access.current,
         &id,
         PageNumber::new(query.page),
-        notice_text(query.notice.as_deref()),
+        notice,
         None,
     )
     .await?;
@@ -294,14 +298,17 @@ async fn add_member(
     PageForm(form): PageForm<MemberForm>,
 ) -> Result<Response, PageError> {
     let provider_id = path_id(&id)?;
+    let provider = visible(&state, &access.viewer, &id).await?;
     let result = match form.user_id.parse() {
-        Ok(user_id) => members::add(&state, &access.viewer, provider_id, user_id)
-            .await
-            .map(|_| ()),
+        Ok(user_id) => members::add(&state, &access.viewer, provider_id, user_id).await,
         Err(_) => Err(AppError::field("user_id", "Choose a person from the list.")),
     };
     let error = match result {
-        Ok(()) => return Ok(done(&format!("/providers/{id}/members"), "member-added")),
+        Ok(user) => {
+            let text = format!("{} was added to {}.", user.full_name(), provider.name);
+            let notice = Notice::new(text).on(format!("member-{}", user.id));
+            return Ok(announce(&format!("/providers/{id}/members"), notice));
+        }
         Err(error) => about_input(error)?,
     };
     let message = error
@@ -319,8 +326,15 @@ async fn remove_member(
     Path((id, user_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (provider_id, user_id) = (path_id(&id)?, path_id(&user_id)?);
+    let provider = visible(&state, &access.viewer, &id).await?;
+    let user = state.store.user_by_id(user_id).await?;
     members::remove(&state, &access.viewer, provider_id, user_id).await?;
-    Ok(done(&format!("/providers/{id}/members"), "member-removed"))
+    let name = user.map_or_else(|| "The member".to_owned(), |u| u.full_name());
+    let text = format!("{name} was removed from {}.", provider.name);
+    Ok(announce(
+        &format!("/providers/{id}/members"),
+        Notice::new(text),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -337,12 +351,24 @@ async fn fallback(
     PageForm(form): PageForm<FallbackForm>,
 ) -> Result<Response, PageError> {
     let provider_id: ProviderId = path_id(&id)?;
-    let (target, notice) = match form.action.as_str() {
-        "clear" => (None, "fallback-cleared"),
-        _ => (Some(provider_id), "fallback-set"),
+    let target = (form.action != "clear").then_some(provider_id);
+    let before = state.store.fallback_provider().await?;
+    let chosen = providers::set_fallback(&state, &access.viewer, target).await?;
+    let text = fallback_notice(chosen.as_ref(), before.as_ref());
+    Ok(announce(&format!("/providers/{id}"), Notice::new(text)))
+}
+
+/// "Youth Pathways is now the fallback provider (it was Community Link)."
+fn fallback_notice(chosen: Option<&Provider>, before: Option<&Provider>) -> String {
+    let was = match before {
+        Some(b) if chosen.is_some_and(|c| c.id == b.id) => " (it already was)".to_owned(),
+        Some(b) => format!(" (it was {})", b.name),
+        None => " (there was none before)".to_owned(),
     };
-    providers::set_fallback(&state, &access.viewer, target).await?;
-    Ok(done(&format!("/providers/{id}"), notice))
+    match chosen {
+        Some(c) => format!("{} is now the fallback provider{was}.", c.name),
+        None => format!("There is no fallback provider now{was}."),
+    }
 }
 
 #[derive(Template)]
@@ -369,6 +395,8 @@ async fn delete(
     access: Require<perm::ManageProviders>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    providers::delete(&state, &access.viewer, path_id(&id)?).await?;
-    Ok(done("/providers", "provider-deleted"))
+    let provider = visible(&state, &access.viewer, &id).await?;
+    providers::delete(&state, &access.viewer, provider.id).await?;
+    let text = format!("{} was deleted.", provider.name);
+    Ok(announce("/providers", Notice::new(text)))
 }

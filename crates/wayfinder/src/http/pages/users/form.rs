@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::http::pages::provider_picker::{self, ProviderChoices};
 use crate::http::pages::{
-    Nav, PageError, PageForm, about_input, done, field_error, render, render_status,
+    Nav, Notice, PageError, PageForm, about_input, announce, field_error, render, render_status,
 };
 use crate::http::shared::path_id;
 use crate::service::users::{self, NewUser, UserChanges};
@@ -105,7 +105,15 @@ pub(super) async fn create(
             .map_err(Some),
     };
     match result {
-        Ok(_) => Ok(done("/users", "user-added")),
+        Ok(user) => Ok(announce(
+            "/users",
+            Notice::new(format!(
+                "{} was added. An invitation is on its way to {}.",
+                user.full_name(),
+                user.email
+            ))
+            .on(format!("user-{}", user.id)),
+        )),
         Err(error) => form_again(&state, &access.current, None, String::new(), form, error).await,
     }
 }
@@ -192,7 +200,11 @@ pub(super) async fn update(
             .map_err(Some),
     };
     match result {
-        Ok(_) => Ok(done("/users", "user-saved")),
+        Ok(user) => Ok(announce(
+            "/users",
+            Notice::new(format!("The changes to {} were saved.", user.full_name()))
+                .on(format!("user-{}", user.id)),
+        )),
         Err(error) => {
             let card = users::get(&state, &access.viewer, user_id).await?;
             let (name, email) = (card.user.full_name(), card.user.email.to_string());
