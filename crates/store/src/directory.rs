@@ -30,10 +30,12 @@ pub trait Directory {
     ) -> StoreResult<(Vec<User>, i64)>;
     /// The provider memberships of these users.
     async fn memberships_of(&self, users: &[UserId]) -> StoreResult<Vec<Membership>>;
-    /// A page of the providers in scope, by name, and how many there are.
+    /// A page of the providers in scope whose name contains `q` (all when `None`), by name,
+    /// and how many there are.
     async fn list_providers(
         &self,
         scope: domain::Scope,
+        q: Option<&str>,
         page: PageNumber,
     ) -> StoreResult<(Vec<Provider>, i64)>;
     async fn provider(&self, id: ProviderId) -> StoreResult<Option<Provider>>;

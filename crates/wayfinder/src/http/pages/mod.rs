@@ -223,6 +223,19 @@ impl Pager {
     }
 }
 
+impl Pager {
+    /// The grid's count: "12 users", or "Showing 51–100 of 312 users" over several pages.
+    pub fn count(&self, one: &str, many: &str) -> String {
+        let noun = if self.total == 1 { one } else { many };
+        if self.pages <= 1 {
+            return format!("{} {noun}", self.total);
+        }
+        let first = (self.page - 1) * domain::PAGE_SIZE + 1;
+        let last = (self.page * domain::PAGE_SIZE).min(self.total);
+        format!("Showing {first}–{last} of {} {noun}", self.total)
+    }
+}
+
 /// Encodes query parameters, leaving out empty ones.
 pub fn encode_query(pairs: &[(&str, Option<&str>)]) -> String {
     let mut serializer = url::form_urlencoded::Serializer::new(String::new());

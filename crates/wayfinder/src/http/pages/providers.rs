@@ -52,6 +52,8 @@ pub fn routes() -> Routes {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ListQuery {
+    /// Part of a provider's name (the grid's search).
+    q: Option<String>,
     page: Option<i64>,
 }
 
@@ -66,6 +68,10 @@ struct IndexPage {
     empty_message: &'static str,
     providers: Vec<Provider>,
     pager: Pager,
+    /// The search as typed.
+    q: String,
+    /// Why the search could not be read.
+    problem: Option<String>,
 }
 
 async fn index(
@@ -75,7 +81,15 @@ async fn index(
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = PageNumber::new(query.page);
-    let (providers, total) = providers::list(&state, &access.viewer, page).await?;
+    let (q, problem) = match domain::text::parse_query(query.q.as_deref()) {
+        Ok(q) => (q, None),
+        Err(message) => (None, Some(message.to_string())),
+    };
+    let (providers, total) = match &problem {
+        Some(_) => (Vec::new(), 0),
+        None => providers::list(&state, &access.viewer, q.as_deref(), page).await?,
+    };
+    let filters = super::encode_query(&[("q", q.as_deref())]);
     Ok(render(&IndexPage {
         nav: Nav::new(&access.current, "/providers"),
         notice,
@@ -86,7 +100,9 @@ async fn index(
             "No provider is assigned to you yet. Ask an administrator to add you as a member."
         },
         providers,
-        pager: Pager::new("/providers", "", page.get(), total),
+        pager: Pager::new("/providers", &filters, page.get(), total),
+        q: query.q.unwrap_or_default(),
+        problem,
     }))
 }
 

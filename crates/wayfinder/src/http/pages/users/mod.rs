@@ -50,6 +50,7 @@ struct IndexPage {
     notice: Option<Notice>,
     q: String,
     role: String,
+    sort: String,
     /// The provider filter as typed (or the name of the one its id names).
     provider: String,
     suggestions: Vec<ProviderSummary>,
@@ -65,6 +66,8 @@ struct IndexQuery {
     role: Option<String>,
     provider: Option<String>,
     provider_id: Option<String>,
+    /// `name` (the default), `last_sign_in` or `status`; anything else sorts by name.
+    sort: Option<String>,
     page: Option<i64>,
 }
 
@@ -76,6 +79,7 @@ impl IndexQuery {
             ("role", self.role.as_deref()),
             ("provider", self.provider.as_deref()),
             ("provider_id", self.provider_id.as_deref()),
+            ("sort", self.sort.as_deref()),
         ])
     }
 }
@@ -104,6 +108,15 @@ async fn provider_filter(
     }
 }
 
+/// The order the Sort control chose; anything unknown sorts by name.
+fn sort_of(sort: Option<&str>, now: time::OffsetDateTime) -> store::UserSort {
+    match sort {
+        Some("last_sign_in") => store::UserSort::LastSignIn,
+        Some("status") => store::UserSort::Status(now),
+        _ => store::UserSort::Name,
+    }
+}
+
 async fn matching_cards(
     state: &AppState,
     viewer: &Viewer,
@@ -118,6 +131,10 @@ async fn matching_cards(
         page: query.page,
     }
     .filter()?;
+    let filter = store::UserFilter {
+        sort: sort_of(query.sort.as_deref(), state.now()),
+        ..filter
+    };
     let (cards, total) = users::list(state, viewer, &filter, page).await?;
     Ok((provider, cards, total))
 }
@@ -149,6 +166,7 @@ async fn index(
         provider,
         q: query.q.unwrap_or_default(),
         role: query.role.unwrap_or_default(),
+        sort: query.sort.unwrap_or_default(),
         cards: cards
             .iter()
             .map(|c| CardView::new(&state, c, viewer))
