@@ -48,8 +48,15 @@ pub trait Directory {
         provider_id: ProviderId,
         page: PageNumber,
     ) -> StoreResult<(Vec<User>, i64)>;
-    /// Users who are not members of the provider, by name (for Add Member).
-    async fn non_members(&self, provider_id: ProviderId, limit: i64) -> StoreResult<Vec<User>>;
+    /// Up to `limit` Users (not administrators, who see every provider) who are not members of
+    /// the provider, by name, whose name or email contains `q` (all when `None`), and how many
+    /// match in all (for Add Member's picker).
+    async fn non_members(
+        &self,
+        provider_id: ProviderId,
+        q: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<(Vec<User>, i64)>;
     async fn list_categories(&self, page: PageNumber)
     -> StoreResult<(Vec<CategoryWithCount>, i64)>;
     async fn category(&self, id: CategoryId) -> StoreResult<Option<CategoryWithCount>>;

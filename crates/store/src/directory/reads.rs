@@ -250,19 +250,31 @@ macro_rules! stamp_directory_reads {
                 async fn non_members(
                     &self,
                     provider_id: ProviderId,
+                    q: Option<&str>,
                     limit: i64,
-                ) -> StoreResult<Vec<User>> {
-                    let found: Vec<UserRow> = sqlx::query_as(&format!(
-                        "SELECT u.* FROM users u WHERE NOT EXISTS
-                           (SELECT 1 FROM memberships m
-                            WHERE m.user_id = u.id AND m.provider_id = $1)
-                         {BY_NAME} LIMIT $2"
-                    ))
-                    .bind(Id(provider_id))
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    rows::all(found)
+                ) -> StoreResult<(Vec<User>, i64)> {
+                    let filter = UserFilter {
+                        q: q.map(str::to_owned),
+                        role: Some(domain::Role::User),
+                        ..UserFilter::default()
+                    };
+                    let push = |query: &mut QueryBuilder<'_, $db>| {
+                        query
+                            .push(" AND NOT EXISTS (SELECT 1 FROM memberships m")
+                            .push(" WHERE m.user_id = u.id AND m.provider_id = ")
+                            .push_bind(Id(provider_id))
+                            .push(")");
+                    };
+                    let mut count = QueryBuilder::new("SELECT count(*)");
+                    push_user_filter(&mut count, &filter);
+                    push(&mut count);
+                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+                    let mut select = QueryBuilder::new("SELECT u.*");
+                    push_user_filter(&mut select, &filter);
+                    push(&mut select);
+                    select.push(BY_NAME).push(" LIMIT ").push_bind(limit);
+                    let found: Vec<UserRow> = select.build_query_as().fetch_all(&self.pool).await?;
+                    Ok((rows::all(found)?, total))
                 }
 
                 async fn list_categories(

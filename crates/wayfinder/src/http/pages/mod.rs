@@ -6,6 +6,7 @@ mod dashboard;
 mod day_sheet;
 mod flash;
 mod listings;
+mod members;
 mod provider_picker;
 mod providers;
 mod reports;

@@ -1,21 +1,20 @@
 //! The Providers section's pages: the grid, Add Provider, and a provider's Profile and Members
 //! tabs (the listings tabs live in `listings`), with delete and the fallback setting.
 
+use super::members::{add_member, members_tab, remove_member};
 use super::{
-    Flash, Nav, Notice, PageError, PageForm, Pager, about_input, announce, field_error, render,
-    render_status, retry_form,
+    Flash, Nav, Notice, PageError, PageForm, Pager, announce, field_error, render, retry_form,
 };
 use crate::AppState;
-use crate::auth::{CurrentUser, Require, perm};
+use crate::auth::{Require, perm};
 use crate::error::AppError;
 use crate::http::routes::{Access, Routes};
 use crate::http::shared::{QueryParams, path_id};
-use crate::service::members;
 use crate::service::providers::{self, ProviderInput};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::{PageNumber, Permission, Provider, ProviderId, User, Viewer};
+use domain::{PageNumber, Permission, Provider, ProviderId, Viewer};
 use serde::Deserialize;
 
 pub fn routes() -> Routes {
@@ -32,7 +31,7 @@ pub fn routes() -> Routes {
         .get(
             "/providers/{id}/members",
             Access::Needs(SeeMembers),
-            members,
+            members_tab,
         )
         .post(
             "/providers/{id}/members",
@@ -235,122 +234,6 @@ async fn update(
         form,
         error: Some(error),
     })
-}
-
-#[derive(Template)]
-#[template(path = "pages/providers/members.html")]
-struct MembersPage {
-    nav: Nav,
-    notice: Option<Notice>,
-    provider: Provider,
-    can_edit: bool,
-    members: Vec<User>,
-    candidates: Vec<User>,
-    pager: Pager,
-    problem: Option<String>,
-}
-
-/// How many people the Add Member list offers at most.
-const CANDIDATES: i64 = 1000;
-
-async fn members_page(
-    state: &AppState,
-    current: &CurrentUser,
-    id: &str,
-    page: PageNumber,
-    notice: Option<Notice>,
-    problem: Option<String>,
-) -> Result<MembersPage, PageError> {
-    let viewer = &current.viewer();
-    let provider = visible(state, viewer, id).await?;
-    let (members, total) = members::page(state, viewer, provider.id, page).await?;
-    let can_edit = providers::may(viewer, Permission::ManageMembers);
-    let candidates = if can_edit {
-        members::candidates(state, viewer, provider.id, CANDIDATES).await?
-    } else {
-        Vec::new()
-    };
-    Ok(MembersPage {
-        nav: Nav::new(current, "/providers"),
-        notice,
-        pager: Pager::new(&format!("/providers/{id}/members"), "", page.get(), total),
-        provider,
-        can_edit,
-        members: members.into_iter().map(|m| m.user).collect(),
-        candidates,
-        problem,
-    })
-}
-
-async fn members(
-    State(state): State<AppState>,
-    access: Require<perm::SeeMembers>,
-    Path(id): Path<String>,
-    Flash(notice): Flash,
-    QueryParams(query): QueryParams<ListQuery>,
-) -> Result<Response, PageError> {
-    let page = members_page(
-        &state,
-        &access.current,
-        &id,
-        PageNumber::new(query.page),
-        notice,
-        None,
-    )
-    .await?;
-    Ok(render(&page))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct MemberForm {
-    user_id: String,
-}
-
-async fn add_member(
-    State(state): State<AppState>,
-    access: Require<perm::SeeMembers>,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<MemberForm>,
-) -> Result<Response, PageError> {
-    let provider_id = path_id(&id)?;
-    let provider = visible(&state, &access.viewer, &id).await?;
-    let result = match form.user_id.parse() {
-        Ok(user_id) => members::add(&state, &access.viewer, provider_id, user_id).await,
-        Err(_) => Err(AppError::field("user_id", "Choose a person from the list.")),
-    };
-    let error = match result {
-        Ok(user) => {
-            let text = format!("{} was added to {}.", user.full_name(), provider.name);
-            let notice = Notice::new(text).on(format!("member-{}", user.id));
-            return Ok(announce(&format!("/providers/{id}/members"), notice));
-        }
-        Err(error) => about_input(error)?,
-    };
-    let message = error
-        .fields()
-        .and_then(|f| f.values().next().cloned())
-        .unwrap_or_else(|| error.to_string());
-    let first = PageNumber::new(None);
-    let page = members_page(&state, &access.current, &id, first, None, Some(message)).await?;
-    Ok(render_status(error.status(), &page))
-}
-
-async fn remove_member(
-    State(state): State<AppState>,
-    access: Require<perm::SeeMembers>,
-    Path((id, user_id)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let (provider_id, user_id) = (path_id(&id)?, path_id(&user_id)?);
-    let provider = visible(&state, &access.viewer, &id).await?;
-    let user = state.store.user_by_id(user_id).await?;
-    members::remove(&state, &access.viewer, provider_id, user_id).await?;
-    let name = user.map_or_else(|| "The member".to_owned(), |u| u.full_name());
-    let text = format!("{name} was removed from {}.", provider.name);
-    Ok(announce(
-        &format!("/providers/{id}/members"),
-        Notice::new(text),
-    ))
 }
 
 #[derive(Deserialize, Default)]
