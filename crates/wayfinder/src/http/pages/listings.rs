@@ -242,11 +242,21 @@ impl FormPage {
         field_error(self.error.as_ref(), field)
     }
 
-    fn has_field_errors(&self) -> bool {
-        self.error
-            .as_ref()
-            .and_then(AppError::fields)
-            .is_some_and(|f| !f.is_empty())
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(
+            self.error.as_ref(),
+            &[
+                "name",
+                "description",
+                "eligibility_notes",
+                "category_ids",
+                "gender",
+                "min_age",
+                "max_age",
+                "indigenous",
+            ],
+        )
     }
 
     fn chosen(&self, category: &Category) -> bool {

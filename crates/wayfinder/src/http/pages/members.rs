@@ -2,9 +2,10 @@
 //! offers a bounded list of Users (never administrators, who see every provider) found by
 //! name or email on the server, however many people there are.
 
+use super::error_summary::Problem;
 use super::{
-    Flash, Nav, Notice, PageError, PageForm, Pager, about_input, announce, encode_query, render,
-    render_status,
+    ErrorSummary, Flash, Nav, Notice, PageError, PageForm, Pager, about_input, announce,
+    encode_query, render, render_status,
 };
 use crate::AppState;
 use crate::auth::{CurrentUser, Require, perm};
@@ -36,6 +37,25 @@ struct MembersPage {
 impl MembersPage {
     fn more(&self) -> bool {
         self.matching > self.candidates.len() as i64
+    }
+
+    /// The picker's problem, linked to the choices (or to the search when none are shown).
+    fn summary(&self) -> ErrorSummary {
+        let field = if self.candidates.is_empty() {
+            "find"
+        } else {
+            "user_id"
+        };
+        ErrorSummary {
+            items: self
+                .problem
+                .iter()
+                .map(|message| Problem {
+                    href: Some(field.to_owned()),
+                    message: message.clone(),
+                })
+                .collect(),
+        }
     }
 }
 

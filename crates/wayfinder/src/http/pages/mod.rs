@@ -4,6 +4,7 @@ mod audit;
 mod categories;
 mod dashboard;
 mod day_sheet;
+mod error_summary;
 mod flash;
 mod listings;
 mod members;
@@ -28,6 +29,7 @@ use axum_extra::extract::Form;
 use domain::Permission;
 use serde::de::DeserializeOwned;
 
+pub use error_summary::ErrorSummary;
 pub use flash::{Flash, Notice, announce, carry};
 
 /// Every page and form, each with who may reach it.

@@ -156,6 +156,21 @@ impl ProfilePage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
     }
+
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(
+            self.error.as_ref(),
+            &[
+                "name",
+                "description",
+                "booking_email",
+                "contact_email",
+                "phone",
+                "address",
+            ],
+        )
+    }
 }
 
 async fn new_form(access: Require<perm::ManageProviders>) -> Response {

@@ -157,6 +157,22 @@ impl FormPage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
     }
+
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(
+            self.error.as_ref(),
+            &[
+                "starts_at",
+                "date",
+                "start_time",
+                "duration_minutes",
+                "count",
+                "weekdays",
+                "repeat_until",
+            ],
+        )
+    }
 }
 
 const WEEKDAYS: [(i8, &str); 7] = [
@@ -226,6 +242,22 @@ struct PreviewPage {
 impl PreviewPage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
+    }
+
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(
+            self.error.as_ref(),
+            &[
+                "starts_at",
+                "date",
+                "start_time",
+                "duration_minutes",
+                "count",
+                "weekdays",
+                "repeat_until",
+            ],
+        )
     }
 }
 

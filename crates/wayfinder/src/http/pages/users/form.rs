@@ -48,16 +48,19 @@ impl FormPage {
         field_error(self.error.as_ref(), field)
     }
 
-    fn problem(&self) -> Option<String> {
-        match &self.error {
-            Some(AppError::Conflict { message, fields }) if fields.is_empty() => {
-                Some(message.clone())
-            }
-            Some(error @ AppError::Validation(_)) => {
-                Some(format!("{} See the messages below.", error))
-            }
-            _ => None,
-        }
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(
+            self.error.as_ref(),
+            &[
+                "first_name",
+                "last_name",
+                "email",
+                "role",
+                "provider_ids",
+                "can_download_reports",
+            ],
+        )
     }
 
     fn checked(&self, provider: &ProviderSummary) -> bool {
