@@ -14,6 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::convert::Infallible;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 /// The cookie's name; it lives a minute at most (the redirect is followed at once).
 const COOKIE: &str = "wayfinder_flash";
@@ -66,14 +67,25 @@ pub fn announce(path: &str, notice: Notice) -> Response {
     response
 }
 
-/// The notice this request brought, if any: a page shows it.
+/// The notice this request brought, if any: a page that takes it shows it, and the cookie
+/// is cleared with that page (not with a script, stylesheet or API answer fetched meanwhile).
 pub struct Flash(pub Option<Notice>);
+
+/// The opened notice, waiting for the page that shows it.
+#[derive(Clone, Default)]
+struct Slot(Arc<Mutex<Option<Notice>>>);
+
+impl Slot {
+    fn take(&self) -> Option<Notice> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for Flash {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(Flash(parts.extensions.get::<Notice>().cloned()))
+        Ok(Flash(parts.extensions.get::<Slot>().and_then(Slot::take)))
     }
 }
 
@@ -81,18 +93,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Flash {
 /// notice set on a redirect into the cookie.
 pub async fn carry(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(request.headers());
-    let brought = jar.get(COOKIE).is_some();
     let now = state.now().unix_timestamp();
-    if let Some(notice) = jar.get(COOKIE).and_then(|c| open(&state, c.value(), now)) {
-        request.extensions_mut().insert(notice);
-    }
+    let opened = jar.get(COOKIE).map(|c| open(&state, c.value(), now));
+    let slot = Slot(Arc::new(Mutex::new(opened.clone().flatten())));
+    request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
+    let shown = opened.as_ref().is_some_and(Option::is_some) && slot.take().is_none();
+    let unreadable = matches!(opened, Some(None));
     let cookie = match response.extensions_mut().remove::<Notice>() {
         Some(notice) => Some(cookie(&state, seal(&state, &notice, now), MAX_AGE_SECONDS)),
-        // A page shown (not a redirect on the way to one) has used the notice up.
-        None if brought && !response.status().is_redirection() => {
-            Some(cookie(&state, String::new(), 0))
-        }
+        // The page that showed the notice used it up; a cookie that cannot be read is dropped.
+        None if shown || unreadable => Some(cookie(&state, String::new(), 0)),
         None => None,
     };
     if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(&c.to_string()).ok()) {

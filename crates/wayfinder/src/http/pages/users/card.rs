@@ -19,8 +19,9 @@ pub(super) struct CardView {
     pub email: String,
     pub role: &'static str,
     pub status: Tag,
-    /// The date beside the status: "Last signed in 2 Mar 2026", "Expires 9 Mar 2026".
-    pub status_date: Option<String>,
+    /// The date beside the status ("Last signed in 2 Mar 2026", "Expires 9 Mar 2026"), and
+    /// the same with the time and zone, for its tooltip.
+    pub status_date: Option<(String, String)>,
     /// `None` for an Admin, who sees all providers.
     pub providers: Option<Vec<String>>,
     pub can_resend: bool,
@@ -34,20 +35,24 @@ impl CardView {
     pub(super) fn new(state: &AppState, card: &UserCard, viewer: &Viewer) -> Self {
         let user = &card.user;
         let date = |t| zone::short_date(t, &state.config.timezone);
+        let both = |words: &str, t| {
+            let full = crate::local_time::when(&state.config.timezone, t);
+            (format!("{words} {}", date(t)), format!("{words} {full}"))
+        };
         let (status, status_date) = match user.status(state.now()) {
             UserStatus::Invited => (
                 Tag {
                     label: "Invitation pending",
                     tone: "tag-blue",
                 },
-                Some(format!("Expires {}", date(user.invitation_expires_at))),
+                Some(both("Expires", user.invitation_expires_at)),
             ),
             UserStatus::Expired => (
                 Tag {
                     label: "Invitation expired",
                     tone: "tag-red",
                 },
-                Some(format!("Expired {}", date(user.invitation_expires_at))),
+                Some(both("Expired", user.invitation_expires_at)),
             ),
             UserStatus::Active => (
                 Tag {
@@ -55,8 +60,11 @@ impl CardView {
                     tone: "tag-green",
                 },
                 Some(match user.last_sign_in_at {
-                    Some(at) => format!("Last signed in {}", date(at)),
-                    None => "Not signed in yet".to_owned(),
+                    Some(at) => both("Last signed in", at),
+                    None => (
+                        "Not signed in yet".to_owned(),
+                        "Not signed in yet".to_owned(),
+                    ),
                 }),
             ),
         };
