@@ -83,7 +83,7 @@ async fn user_cards_show_status_tags_all_providers_for_admins_and_a_warning_for_
     let mine = card(&page, &me);
     assert!(mine.contains("All providers"), "{mine}");
     assert!(mine.contains(">Active</span>"), "{mine}");
-    assert!(mine.contains("Last signed in "), "{mine}");
+    assert!(mine.contains("Last sign-in "), "{mine}");
     assert!(
         !mine.contains("Delete "),
         "nobody deletes themselves: {mine}"

@@ -60,7 +60,7 @@ impl CardView {
                     tone: "tag-green",
                 },
                 Some(match user.last_sign_in_at {
-                    Some(at) => both("Last signed in", at),
+                    Some(at) => both("Last sign-in", at),
                     None => (
                         "Not signed in yet".to_owned(),
                         "Not signed in yet".to_owned(),
