@@ -160,20 +160,20 @@ impl FormPage {
 
     /// The problems listed at the top of the form, in the form's order.
     fn summary(&self) -> crate::http::pages::ErrorSummary {
-        crate::http::pages::ErrorSummary::of(
-            self.error.as_ref(),
-            &[
-                "starts_at",
-                "date",
-                "start_time",
-                "duration_minutes",
-                "count",
-                "weekdays",
-                "repeat_until",
-            ],
-        )
+        crate::http::pages::ErrorSummary::of(self.error.as_ref(), &SLOT_FIELDS)
     }
 }
+
+/// The Add slots form's fields in order, for its error summary.
+const SLOT_FIELDS: [&str; 7] = [
+    "starts_at",
+    "date",
+    "start_time",
+    "duration_minutes",
+    "count",
+    "weekdays",
+    "repeat_until",
+];
 
 const WEEKDAYS: [(i8, &str); 7] = [
     (1, "Monday"),
@@ -246,18 +246,7 @@ impl PreviewPage {
 
     /// The problems listed at the top of the form, in the form's order.
     fn summary(&self) -> crate::http::pages::ErrorSummary {
-        crate::http::pages::ErrorSummary::of(
-            self.error.as_ref(),
-            &[
-                "starts_at",
-                "date",
-                "start_time",
-                "duration_minutes",
-                "count",
-                "weekdays",
-                "repeat_until",
-            ],
-        )
+        crate::http::pages::ErrorSummary::of(self.error.as_ref(), &SLOT_FIELDS)
     }
 }
 
@@ -329,9 +318,11 @@ async fn create(
     };
     match slots::create(&state, &access.viewer, context.0.id, &request).await {
         Ok(lines) => {
-            let text = match lines.len() {
-                1 => format!("1 slot was created for {}.", context.0.name),
-                n => format!("{n} slots were created for {}.", context.0.name),
+            let (n, name) = (lines.len(), &context.0.name);
+            let text = if n == 1 {
+                format!("1 slot was created for {name}.")
+            } else {
+                format!("{n} slots were created for {name}.")
             };
             Ok(announce(
                 &format!("/listings/{id}/slots"),
