@@ -30,13 +30,17 @@ pub trait Directory {
     ) -> StoreResult<(Vec<User>, i64)>;
     /// The provider memberships of these users.
     async fn memberships_of(&self, users: &[UserId]) -> StoreResult<Vec<Membership>>;
-    /// A page of the providers in scope, by name, and how many there are.
+    /// A page of the providers in scope whose name contains `q` (all when `None`), by name,
+    /// and how many there are.
     async fn list_providers(
         &self,
         scope: domain::Scope,
+        q: Option<&str>,
         page: PageNumber,
     ) -> StoreResult<(Vec<Provider>, i64)>;
     async fn provider(&self, id: ProviderId) -> StoreResult<Option<Provider>>;
+    /// The fallback provider, if one is chosen (a notice names the one it replaces).
+    async fn fallback_provider(&self) -> StoreResult<Option<Provider>>;
     async fn is_member(&self, user_id: UserId, provider_id: ProviderId) -> StoreResult<bool>;
     /// A page of the provider's members, by name.
     async fn members(
@@ -44,8 +48,15 @@ pub trait Directory {
         provider_id: ProviderId,
         page: PageNumber,
     ) -> StoreResult<(Vec<User>, i64)>;
-    /// Users who are not members of the provider, by name (for Add Member).
-    async fn non_members(&self, provider_id: ProviderId, limit: i64) -> StoreResult<Vec<User>>;
+    /// Up to `limit` Users (not administrators, who see every provider) who are not members of
+    /// the provider, by name, whose name or email contains `q` (all when `None`), and how many
+    /// match in all (for Add Member's picker).
+    async fn non_members(
+        &self,
+        provider_id: ProviderId,
+        q: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<(Vec<User>, i64)>;
     async fn list_categories(&self, page: PageNumber)
     -> StoreResult<(Vec<CategoryWithCount>, i64)>;
     async fn category(&self, id: CategoryId) -> StoreResult<Option<CategoryWithCount>>;

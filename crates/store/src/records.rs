@@ -120,6 +120,20 @@ pub struct UserFilter {
     pub q: Option<String>,
     pub role: Option<domain::Role>,
     pub provider_id: Option<ProviderId>,
+    pub sort: UserSort,
+}
+
+/// The order of a list of users; ties are broken by name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UserSort {
+    /// By last name, then first name.
+    #[default]
+    Name,
+    /// Most recent sign-in first; those who never signed in last.
+    LastSignIn,
+    /// Those who need attention first: invitation expired, then pending, then active. The
+    /// instant decides which invitations have expired.
+    Status(OffsetDateTime),
 }
 
 /// A provider that a user is a member of, for user cards.

@@ -15,6 +15,7 @@ macro_rules! stamp_directory_reads {
             };
             use $crate::{
                 CategoryWithCount, Directory, Membership, ProviderSummary, StoreResult, UserFilter,
+                UserSort,
             };
 
             fn push_user_filter<'a>(query: &mut QueryBuilder<'a, $db>, filter: &'a UserFilter) {
@@ -37,6 +38,28 @@ macro_rules! stamp_directory_reads {
                         .push(" WHERE m.user_id = u.id AND m.provider_id = ")
                         .push_bind(Id(provider))
                         .push(")");
+                }
+            }
+
+            /// `ORDER BY` for a list of users: the chosen order, then by name.
+            fn push_user_sort(query: &mut QueryBuilder<'_, $db>, sort: UserSort) {
+                match sort {
+                    UserSort::Name => {
+                        query.push(BY_NAME);
+                    }
+                    UserSort::LastSignIn => {
+                        query
+                            .push(" ORDER BY (u.last_sign_in_at IS NULL), u.last_sign_in_at DESC,");
+                        query.push(&BY_NAME[" ORDER BY".len()..]);
+                    }
+                    UserSort::Status(now) => {
+                        query
+                            .push(" ORDER BY CASE WHEN u.activated_at IS NOT NULL THEN 2")
+                            .push(" WHEN u.invitation_expires_at > ")
+                            .push_bind(codec::Time(now))
+                            .push(" THEN 1 ELSE 0 END,");
+                        query.push(&BY_NAME[" ORDER BY".len()..]);
+                    }
                 }
             }
 
@@ -122,8 +145,8 @@ macro_rules! stamp_directory_reads {
                     let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
                     let mut select = QueryBuilder::new("SELECT u.*");
                     push_user_filter(&mut select, filter);
+                    push_user_sort(&mut select, filter.sort);
                     select
-                        .push(BY_NAME)
                         .push(" LIMIT ")
                         .push_bind(PAGE_SIZE)
                         .push(" OFFSET ")
@@ -151,25 +174,21 @@ macro_rules! stamp_directory_reads {
                 async fn list_providers(
                     &self,
                     scope: domain::Scope,
+                    q: Option<&str>,
                     page: PageNumber,
                 ) -> StoreResult<(Vec<Provider>, i64)> {
-                    const VISIBLE: &str = "FROM providers p WHERE $1 OR EXISTS
-                        (SELECT 1 FROM memberships m
-                         WHERE m.provider_id = p.id AND m.user_id = $2)";
-                    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {VISIBLE}"))
-                        .bind(scope.is_all())
-                        .bind(scope.member_of().map(Id))
-                        .fetch_one(&self.pool)
-                        .await?;
-                    let found: Vec<ProviderRow> = sqlx::query_as(&format!(
-                        "SELECT p.* {VISIBLE} ORDER BY lower(p.name), p.id LIMIT $3 OFFSET $4"
-                    ))
-                    .bind(scope.is_all())
-                    .bind(scope.member_of().map(Id))
-                    .bind(PAGE_SIZE)
-                    .bind(page.offset())
-                    .fetch_all(&self.pool)
-                    .await?;
+                    let mut count = QueryBuilder::new("SELECT count(*)");
+                    push_provider_search(&mut count, scope, q);
+                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+                    let mut select = QueryBuilder::new("SELECT p.*");
+                    push_provider_search(&mut select, scope, q);
+                    select
+                        .push(" ORDER BY lower(p.name), p.id LIMIT ")
+                        .push_bind(PAGE_SIZE)
+                        .push(" OFFSET ")
+                        .push_bind(page.offset());
+                    let found: Vec<ProviderRow> =
+                        select.build_query_as().fetch_all(&self.pool).await?;
                     Ok((rows::all(found)?, total))
                 }
 
@@ -177,6 +196,14 @@ macro_rules! stamp_directory_reads {
                     let row: Option<ProviderRow> =
                         sqlx::query_as("SELECT * FROM providers WHERE id = $1")
                             .bind(Id(id))
+                            .fetch_optional(&self.pool)
+                            .await?;
+                    rows::one(row)
+                }
+
+                async fn fallback_provider(&self) -> StoreResult<Option<Provider>> {
+                    let row: Option<ProviderRow> =
+                        sqlx::query_as("SELECT * FROM providers WHERE is_fallback LIMIT 1")
                             .fetch_optional(&self.pool)
                             .await?;
                     rows::one(row)
@@ -223,19 +250,31 @@ macro_rules! stamp_directory_reads {
                 async fn non_members(
                     &self,
                     provider_id: ProviderId,
+                    q: Option<&str>,
                     limit: i64,
-                ) -> StoreResult<Vec<User>> {
-                    let found: Vec<UserRow> = sqlx::query_as(&format!(
-                        "SELECT u.* FROM users u WHERE NOT EXISTS
-                           (SELECT 1 FROM memberships m
-                            WHERE m.user_id = u.id AND m.provider_id = $1)
-                         {BY_NAME} LIMIT $2"
-                    ))
-                    .bind(Id(provider_id))
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    rows::all(found)
+                ) -> StoreResult<(Vec<User>, i64)> {
+                    let filter = UserFilter {
+                        q: q.map(str::to_owned),
+                        role: Some(domain::Role::User),
+                        ..UserFilter::default()
+                    };
+                    let push = |query: &mut QueryBuilder<'_, $db>| {
+                        query
+                            .push(" AND NOT EXISTS (SELECT 1 FROM memberships m")
+                            .push(" WHERE m.user_id = u.id AND m.provider_id = ")
+                            .push_bind(Id(provider_id))
+                            .push(")");
+                    };
+                    let mut count = QueryBuilder::new("SELECT count(*)");
+                    push_user_filter(&mut count, &filter);
+                    push(&mut count);
+                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+                    let mut select = QueryBuilder::new("SELECT u.*");
+                    push_user_filter(&mut select, &filter);
+                    push(&mut select);
+                    select.push(BY_NAME).push(" LIMIT ").push_bind(limit);
+                    let found: Vec<UserRow> = select.build_query_as().fetch_all(&self.pool).await?;
+                    Ok((rows::all(found)?, total))
                 }
 
                 async fn list_categories(

@@ -25,6 +25,7 @@ pub fn routes() -> Routes {
         .get("/healthz", Access::Public, healthz)
         .get("/static/app.css", Access::Public, stylesheet)
         .get("/static/copy-link.js", Access::Public, copy_link_script)
+        .get("/static/dashboard.js", Access::Public, dashboard_script)
 }
 
 /// The table [`routes`] is built from, for the permission test.
@@ -38,6 +39,10 @@ pub fn router(state: AppState) -> Router {
         .merge(routes().into_router())
         .merge(api::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::carry,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,
@@ -87,6 +92,18 @@ async fn copy_link_script() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/copy-link.js"),
+    )
+        .into_response()
+}
+
+/// Search as you type, the error summary's focus, the role-aware provider checklist.
+async fn dashboard_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/dashboard.js"),
     )
         .into_response()
 }

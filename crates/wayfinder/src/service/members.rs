@@ -48,15 +48,18 @@ pub async fn page(
     Ok((members, total))
 }
 
-/// Up to `limit` people who are not members of the provider, by name: whom Add Member offers.
+/// Up to `limit` Users who are not members of the provider and whose name or email contains
+/// `q`, by name, and how many match in all: whom Add Member offers (administrators see every
+/// provider already).
 pub async fn candidates(
     state: &AppState,
     viewer: &Viewer,
     id: ProviderId,
+    q: Option<&str>,
     limit: i64,
-) -> Result<Vec<User>> {
+) -> Result<(Vec<User>, i64)> {
     providers::manageable(state, viewer, id, Permission::ManageMembers).await?;
-    Ok(state.store.non_members(id, limit).await?)
+    Ok(state.store.non_members(id, q, limit).await?)
 }
 
 fn membership_event(

@@ -101,10 +101,11 @@ pub(super) async fn manageable(
 pub async fn list(
     state: &AppState,
     viewer: &Viewer,
+    q: Option<&str>,
     page: PageNumber,
 ) -> Result<(Vec<Provider>, i64)> {
     let scope = authorize(state, viewer, Permission::SeeProviders).await?;
-    Ok(state.store.list_providers(scope, page).await?)
+    Ok(state.store.list_providers(scope, q, page).await?)
 }
 
 pub async fn create(state: &AppState, viewer: &Viewer, input: &ProviderInput) -> Result<Provider> {

@@ -84,6 +84,11 @@ pub fn week_end(now: OffsetDateTime, zone: &TimeZone) -> OffsetDateTime {
     start_of(monday, zone)
 }
 
+/// A short date for cards: `6 Apr 2026`, on the zone's calendar.
+pub fn short_date(t: OffsetDateTime, zone: &TimeZone) -> String {
+    local(t, zone).strftime("%-d %b %Y").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! accessibility and phone-width check of every page (SPEC §4, §14).
 
 mod axe;
+mod dashboard;
 mod driver;
 mod journeys;
 mod kiosk;

@@ -118,10 +118,7 @@ async fn a_member_creates_a_booking_listing_through_the_form() {
     assert_eq!(status, 303);
     assert_eq!(
         location,
-        format!(
-            "/providers/{}/listings/booking?notice=listing-added",
-            s.provider
-        )
+        format!("/providers/{}/listings/booking", s.provider)
     );
     let (_, page) = s
         .member
@@ -139,7 +136,7 @@ async fn a_member_creates_a_booking_listing_through_the_form() {
     );
     let tab = s.member.page(&location).await;
     assert!(
-        tab.contains("The listing was created.") && tab.contains("Men only · Ages 64 and under"),
+        tab.contains("Intake interview was added.") && tab.contains("Men only · Ages 64 and under"),
         "{tab}"
     );
 }
@@ -163,7 +160,7 @@ async fn the_form_shows_errors_at_their_fields_and_keeps_what_was_typed() {
     .await;
 
     assert_eq!(status, 422, "{page}");
-    assert!(page.contains("Some fields need attention"), "{page}");
+    assert!(page.contains("There is a problem"), "{page}");
     assert!(
         page.contains("id=\"category_ids-error\">Choose at least one category."),
         "{page}"
@@ -231,7 +228,7 @@ async fn editing_and_deleting_through_the_pages_keeps_the_kind_and_asks_first() 
     );
     let (status, location, _) = post_form(&s.member, &format!("/listings/{id}/delete"), &[]).await;
     assert_eq!(status, 303);
-    assert!(location.ends_with("notice=listing-deleted"), "{location}");
+    assert!(location.ends_with("/listings/information"), "{location}");
     assert_eq!(s.member.get(&format!("/api/v1/listings/{id}")).await.0, 404);
 }
 

@@ -28,7 +28,8 @@ async fn the_invitation_and_the_users_page_show_its_expiry_in_the_configured_tim
     );
     let page = admin.page("/users").await;
     assert!(
-        page.contains("Invitation pending, expires 5 March 2026, 20:00 AEDT"),
+        page.contains("Invitation pending</span>")
+            && page.contains("title=\"Expires 5 March 2026, 20:00 AEDT\">Expires 5 Mar 2026<"),
         "{page}"
     );
     let (_, view) = admin.get("/api/v1/users?q=ann").await;

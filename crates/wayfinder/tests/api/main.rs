@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod client;
 mod dashboard;
+mod dashboard_cards;
 mod demo_data;
 mod external;
 mod fake_smtp;

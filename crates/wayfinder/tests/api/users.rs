@@ -415,5 +415,5 @@ async fn a_grid_of_ten_thousand_users_stays_paginated_and_searchable() {
         page.contains(&format!("Page 100 of {last_page}")),
         "the grid pages"
     );
-    assert_eq!(page.matches("class=\"card\"").count(), 50);
+    assert_eq!(page.matches("class=\"card user-card").count(), 50);
 }

@@ -59,7 +59,7 @@ async fn list(
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<Paged<ProviderView>>> {
     let page = PageNumber::new(query.page);
-    let (providers, total) = providers::list(&state, &access.viewer, page).await?;
+    let (providers, total) = providers::list(&state, &access.viewer, None, page).await?;
     Ok(Json(Paged {
         items: providers.iter().map(ProviderView::from).collect(),
         total,

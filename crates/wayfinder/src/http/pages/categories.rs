@@ -1,6 +1,8 @@
 //! The Categories section's pages (admins only): the grid, add, edit, delete.
 
-use super::{Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, retry_form};
+use super::{
+    Flash, Nav, Notice, PageError, PageForm, Pager, announce, field_error, render, retry_form,
+};
 use crate::AppState;
 use crate::auth::{CurrentUser, Require, perm};
 use crate::error::AppError;
@@ -33,14 +35,13 @@ type Manager = Require<perm::ManageCategories>;
 #[serde(default)]
 struct ListQuery {
     page: Option<i64>,
-    notice: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "pages/categories/index.html")]
 struct IndexPage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     categories: Vec<CategoryWithCount>,
     pager: Pager,
 }
@@ -48,13 +49,14 @@ struct IndexPage {
 async fn index(
     State(state): State<AppState>,
     access: Manager,
+    Flash(notice): Flash,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = PageNumber::new(query.page);
     let (categories, total) = categories::list(&state, &access.viewer, page).await?;
     Ok(render(&IndexPage {
         nav: Nav::new(&access.current, "/categories"),
-        notice: notice_text(query.notice.as_deref()),
+        notice,
         categories,
         pager: Pager::new("/categories", "", page.get(), total),
     }))
@@ -80,6 +82,11 @@ struct FormPage {
 impl FormPage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
+    }
+
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(self.error.as_ref(), &["name", "colour"])
     }
 }
 
@@ -124,7 +131,11 @@ async fn create(
     PageForm(form): PageForm<CategoryForm>,
 ) -> Result<Response, PageError> {
     match categories::create(&state, &access.viewer, &input(&form)).await {
-        Ok(_) => Ok(done("/categories", "category-added")),
+        Ok(c) => Ok(announce(
+            "/categories",
+            Notice::new(format!("{} was added.", c.category.name))
+                .on(format!("category-{}", c.category.id)),
+        )),
         Err(error) => retry(&access.current, None, form, error),
     }
 }
@@ -156,7 +167,11 @@ async fn update(
     PageForm(form): PageForm<CategoryForm>,
 ) -> Result<Response, PageError> {
     match categories::update(&state, &access.viewer, path_id(&id)?, &input(&form)).await {
-        Ok(_) => Ok(done("/categories", "category-saved")),
+        Ok(c) => Ok(announce(
+            "/categories",
+            Notice::new(format!("The changes to {} were saved.", c.category.name))
+                .on(format!("category-{}", c.category.id)),
+        )),
         Err(error) => retry(&access.current, Some(id), form, error),
     }
 }
@@ -185,6 +200,8 @@ async fn delete(
     access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    categories::delete(&state, &access.viewer, path_id(&id)?).await?;
-    Ok(done("/categories", "category-deleted"))
+    let category = categories::get(&state, &access.viewer, path_id(&id)?).await?;
+    categories::delete(&state, &access.viewer, category.category.id).await?;
+    let text = format!("{} was deleted.", category.category.name);
+    Ok(announce("/categories", Notice::new(text)))
 }

@@ -2,7 +2,7 @@
 //! and delete behind a confirmation (SPEC §8.1). Administrators and the provider's members only.
 
 use super::{
-    Nav, PageError, PageForm, Pager, about_input, done, field_error, notice_text, render,
+    Flash, Nav, Notice, PageError, PageForm, Pager, about_input, announce, field_error, render,
     render_status,
 };
 use crate::AppState;
@@ -79,7 +79,7 @@ pub struct Row {
 #[template(path = "pages/listings/index.html")]
 struct TabPage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     provider: Provider,
     tab: &'static str,
     title: &'static str,
@@ -91,7 +91,6 @@ struct TabPage {
 #[serde(default)]
 struct TabQuery {
     page: Option<i64>,
-    notice: Option<String>,
 }
 
 /// The Booking Listings tab's line per listing: the next free slot and how many are free this
@@ -142,6 +141,7 @@ async fn tab(
     State(state): State<AppState>,
     access: Require<perm::ManageListings>,
     Path((id, kind)): Path<(String, String)>,
+    Flash(notice): Flash,
     QueryParams(query): QueryParams<TabQuery>,
 ) -> Result<Response, PageError> {
     let kind = kind_of(&kind)?;
@@ -169,7 +169,7 @@ async fn tab(
     let path = format!("/providers/{}/listings/{tab}", provider.id);
     Ok(render(&TabPage {
         nav: Nav::new(&access.current, "/providers"),
-        notice: notice_text(query.notice.as_deref()),
+        notice,
         tab,
         title,
         rows,
@@ -242,11 +242,21 @@ impl FormPage {
         field_error(self.error.as_ref(), field)
     }
 
-    fn has_field_errors(&self) -> bool {
-        self.error
-            .as_ref()
-            .and_then(AppError::fields)
-            .is_some_and(|f| !f.is_empty())
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(
+            self.error.as_ref(),
+            &[
+                "name",
+                "description",
+                "eligibility_notes",
+                "category_ids",
+                "gender",
+                "min_age",
+                "max_age",
+                "indigenous",
+            ],
+        )
     }
 
     fn chosen(&self, category: &Category) -> bool {
@@ -329,9 +339,9 @@ async fn create(
     let provider = listings::provider_in_scope(&state, &access.viewer, path_id(&id)?).await?;
     let patch = form.patch(Some(kind));
     match listings::create(&state, &access.viewer, provider.id, &patch).await {
-        Ok(_) => Ok(done(
+        Ok(l) => Ok(announce(
             &format!("/providers/{}/listings/{}", provider.id, tab_of(kind).0),
-            "listing-added",
+            Notice::new(format!("{} was added.", l.name)).on(format!("listing-{}", l.id)),
         )),
         Err(error) => retry(&state, &access.current, (provider, kind, None), form, error).await,
     }
@@ -376,13 +386,14 @@ async fn update(
     let (listing, provider) = listing_and_provider(&state, &access.viewer, &id).await?;
     let patch = form.patch(None);
     match listings::update(&state, &access.viewer, listing.id, &patch).await {
-        Ok(_) => Ok(done(
+        Ok(l) => Ok(announce(
             &format!(
                 "/providers/{}/listings/{}",
                 provider.id,
                 tab_of(listing.kind).0
             ),
-            "listing-saved",
+            Notice::new(format!("The changes to {} were saved.", l.name))
+                .on(format!("listing-{}", l.id)),
         )),
         Err(error) => {
             let here = (provider, listing.kind, Some(listing.id));

@@ -4,7 +4,10 @@ mod audit;
 mod categories;
 mod dashboard;
 mod day_sheet;
+mod error_summary;
+mod flash;
 mod listings;
+mod members;
 mod provider_picker;
 mod providers;
 mod reports;
@@ -25,6 +28,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use domain::Permission;
 use serde::de::DeserializeOwned;
+
+pub use error_summary::ErrorSummary;
+pub use flash::{Flash, Notice, announce, carry};
 
 /// Every page and form, each with who may reach it.
 pub fn routes() -> Routes {
@@ -220,6 +226,19 @@ impl Pager {
     }
 }
 
+impl Pager {
+    /// The grid's count: "12 users", or "Showing 51–100 of 312 users" over several pages.
+    pub fn count(&self, one: &str, many: &str) -> String {
+        let noun = if self.total == 1 { one } else { many };
+        if self.pages <= 1 {
+            return format!("{} {noun}", self.total);
+        }
+        let first = (self.page - 1) * domain::PAGE_SIZE + 1;
+        let last = (self.page * domain::PAGE_SIZE).min(self.total);
+        format!("Showing {first}–{last} of {} {noun}", self.total)
+    }
+}
+
 /// Encodes query parameters, leaving out empty ones.
 pub fn encode_query(pairs: &[(&str, Option<&str>)]) -> String {
     let mut serializer = url::form_urlencoded::Serializer::new(String::new());
@@ -259,10 +278,12 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
     })
 }
 
-/// A redirect (303) to a page that shows a notice.
+/// A redirect (303) to a page that shows a fixed notice, once (see [`announce`]).
 pub fn done(path: &str, notice: &str) -> Response {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{path}{sep}notice={notice}")).into_response()
+    match notice_text(Some(notice)) {
+        Some(text) => announce(path, Notice::new(text)),
+        None => Redirect::to(path).into_response(),
+    }
 }
 
 /// The field's message, if the error has one for it.

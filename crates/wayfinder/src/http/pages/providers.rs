@@ -1,21 +1,20 @@
 //! The Providers section's pages: the grid, Add Provider, and a provider's Profile and Members
 //! tabs (the listings tabs live in `listings`), with delete and the fallback setting.
 
+use super::members::{add_member, members_tab, remove_member};
 use super::{
-    Nav, PageError, PageForm, Pager, about_input, done, field_error, notice_text, render,
-    render_status, retry_form,
+    Flash, Nav, Notice, PageError, PageForm, Pager, announce, field_error, render, retry_form,
 };
 use crate::AppState;
-use crate::auth::{CurrentUser, Require, perm};
+use crate::auth::{Require, perm};
 use crate::error::AppError;
 use crate::http::routes::{Access, Routes};
 use crate::http::shared::{QueryParams, path_id};
-use crate::service::members;
 use crate::service::providers::{self, ProviderInput};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::{PageNumber, Permission, Provider, ProviderId, User, Viewer};
+use domain::{PageNumber, Permission, Provider, ProviderId, Viewer};
 use serde::Deserialize;
 
 pub fn routes() -> Routes {
@@ -32,7 +31,7 @@ pub fn routes() -> Routes {
         .get(
             "/providers/{id}/members",
             Access::Needs(SeeMembers),
-            members,
+            members_tab,
         )
         .post(
             "/providers/{id}/members",
@@ -52,33 +51,47 @@ pub fn routes() -> Routes {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ListQuery {
+    /// Part of a provider's name (the grid's search).
+    q: Option<String>,
     page: Option<i64>,
-    notice: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "pages/providers/index.html")]
 struct IndexPage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     /// Offers Add Provider.
     can_add: bool,
     /// What an empty grid says.
     empty_message: &'static str,
     providers: Vec<Provider>,
     pager: Pager,
+    /// The search as typed.
+    q: String,
+    /// Why the search could not be read.
+    problem: Option<String>,
 }
 
 async fn index(
     State(state): State<AppState>,
     access: Require<perm::SeeProviders>,
+    Flash(notice): Flash,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = PageNumber::new(query.page);
-    let (providers, total) = providers::list(&state, &access.viewer, page).await?;
+    let (q, problem) = match domain::text::parse_query(query.q.as_deref()) {
+        Ok(q) => (q, None),
+        Err(message) => (None, Some(message.to_string())),
+    };
+    let (providers, total) = match &problem {
+        Some(_) => (Vec::new(), 0),
+        None => providers::list(&state, &access.viewer, q.as_deref(), page).await?,
+    };
+    let filters = super::encode_query(&[("q", q.as_deref())]);
     Ok(render(&IndexPage {
         nav: Nav::new(&access.current, "/providers"),
-        notice: notice_text(query.notice.as_deref()),
+        notice,
         can_add: access.viewer.may(Permission::ManageProviders),
         empty_message: if access.scope.is_all() {
             "There are no providers yet."
@@ -86,7 +99,9 @@ async fn index(
             "No provider is assigned to you yet. Ask an administrator to add you as a member."
         },
         providers,
-        pager: Pager::new("/providers", "", page.get(), total),
+        pager: Pager::new("/providers", &filters, page.get(), total),
+        q: query.q.unwrap_or_default(),
+        problem,
     }))
 }
 
@@ -130,7 +145,7 @@ impl ProviderForm {
 #[template(path = "pages/providers/profile.html")]
 struct ProfilePage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     provider: Option<Provider>,
     can_edit: bool,
     form: ProviderForm,
@@ -140,6 +155,21 @@ struct ProfilePage {
 impl ProfilePage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
+    }
+
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(
+            self.error.as_ref(),
+            &[
+                "name",
+                "description",
+                "booking_email",
+                "contact_email",
+                "phone",
+                "address",
+            ],
+        )
     }
 }
 
@@ -160,9 +190,9 @@ async fn create(
     PageForm(form): PageForm<ProviderForm>,
 ) -> Result<Response, PageError> {
     match providers::create(&state, &access.viewer, &form.input()).await {
-        Ok(provider) => Ok(done(
+        Ok(provider) => Ok(announce(
             &format!("/providers/{}", provider.id),
-            "provider-added",
+            Notice::new(format!("{} was added.", provider.name)),
         )),
         Err(error) => retry_form(error, |error| ProfilePage {
             nav: Nav::new(&access.current, "/providers"),
@@ -183,12 +213,12 @@ async fn profile(
     State(state): State<AppState>,
     access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
-    QueryParams(query): QueryParams<ListQuery>,
+    Flash(notice): Flash,
 ) -> Result<Response, PageError> {
     let provider = visible(&state, &access.viewer, &id).await?;
     Ok(render(&ProfilePage {
         nav: Nav::new(&access.current, "/providers"),
-        notice: notice_text(query.notice.as_deref()),
+        notice,
         can_edit: providers::may(&access.viewer, Permission::ManageProviders),
         form: ProviderForm::of(&provider),
         provider: Some(provider),
@@ -204,7 +234,10 @@ async fn update(
 ) -> Result<Response, PageError> {
     let viewer = &access.viewer;
     let error = match providers::update(&state, viewer, path_id(&id)?, &form.input()).await {
-        Ok(_) => return Ok(done(&format!("/providers/{id}"), "provider-saved")),
+        Ok(p) => {
+            let text = format!("The changes to {} were saved.", p.name);
+            return Ok(announce(&format!("/providers/{id}"), Notice::new(text)));
+        }
         Err(error) => error,
     };
     let provider = visible(&state, viewer, &id).await?;
@@ -216,111 +249,6 @@ async fn update(
         form,
         error: Some(error),
     })
-}
-
-#[derive(Template)]
-#[template(path = "pages/providers/members.html")]
-struct MembersPage {
-    nav: Nav,
-    notice: Option<&'static str>,
-    provider: Provider,
-    can_edit: bool,
-    members: Vec<User>,
-    candidates: Vec<User>,
-    pager: Pager,
-    problem: Option<String>,
-}
-
-/// How many people the Add Member list offers at most.
-const CANDIDATES: i64 = 1000;
-
-async fn members_page(
-    state: &AppState,
-    current: &CurrentUser,
-    id: &str,
-    page: PageNumber,
-    notice: Option<&'static str>,
-    problem: Option<String>,
-) -> Result<MembersPage, PageError> {
-    let viewer = &current.viewer();
-    let provider = visible(state, viewer, id).await?;
-    let (members, total) = members::page(state, viewer, provider.id, page).await?;
-    let can_edit = providers::may(viewer, Permission::ManageMembers);
-    let candidates = if can_edit {
-        members::candidates(state, viewer, provider.id, CANDIDATES).await?
-    } else {
-        Vec::new()
-    };
-    Ok(MembersPage {
-        nav: Nav::new(current, "/providers"),
-        notice,
-        pager: Pager::new(&format!("/providers/{id}/members"), "", page.get(), total),
-        provider,
-        can_edit,
-        members: members.into_iter().map(|m| m.user).collect(),
-        candidates,
-        problem,
-    })
-}
-
-async fn members(
-    State(state): State<AppState>,
-    access: Require<perm::SeeMembers>,
-    Path(id): Path<String>,
-    QueryParams(query): QueryParams<ListQuery>,
-) -> Result<Response, PageError> {
-    let page = members_page(
-        &state,
-        &access.current,
-        &id,
-        PageNumber::new(query.page),
-        notice_text(query.notice.as_deref()),
-        None,
-    )
-    .await?;
-    Ok(render(&page))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct MemberForm {
-    user_id: String,
-}
-
-async fn add_member(
-    State(state): State<AppState>,
-    access: Require<perm::SeeMembers>,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<MemberForm>,
-) -> Result<Response, PageError> {
-    let provider_id = path_id(&id)?;
-    let result = match form.user_id.parse() {
-        Ok(user_id) => members::add(&state, &access.viewer, provider_id, user_id)
-            .await
-            .map(|_| ()),
-        Err(_) => Err(AppError::field("user_id", "Choose a person from the list.")),
-    };
-    let error = match result {
-        Ok(()) => return Ok(done(&format!("/providers/{id}/members"), "member-added")),
-        Err(error) => about_input(error)?,
-    };
-    let message = error
-        .fields()
-        .and_then(|f| f.values().next().cloned())
-        .unwrap_or_else(|| error.to_string());
-    let first = PageNumber::new(None);
-    let page = members_page(&state, &access.current, &id, first, None, Some(message)).await?;
-    Ok(render_status(error.status(), &page))
-}
-
-async fn remove_member(
-    State(state): State<AppState>,
-    access: Require<perm::SeeMembers>,
-    Path((id, user_id)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let (provider_id, user_id) = (path_id(&id)?, path_id(&user_id)?);
-    members::remove(&state, &access.viewer, provider_id, user_id).await?;
-    Ok(done(&format!("/providers/{id}/members"), "member-removed"))
 }
 
 #[derive(Deserialize, Default)]
@@ -337,12 +265,24 @@ async fn fallback(
     PageForm(form): PageForm<FallbackForm>,
 ) -> Result<Response, PageError> {
     let provider_id: ProviderId = path_id(&id)?;
-    let (target, notice) = match form.action.as_str() {
-        "clear" => (None, "fallback-cleared"),
-        _ => (Some(provider_id), "fallback-set"),
+    let target = (form.action != "clear").then_some(provider_id);
+    let before = state.store.fallback_provider().await?;
+    let chosen = providers::set_fallback(&state, &access.viewer, target).await?;
+    let text = fallback_notice(chosen.as_ref(), before.as_ref());
+    Ok(announce(&format!("/providers/{id}"), Notice::new(text)))
+}
+
+/// "Youth Pathways is now the fallback provider (it was Community Link)."
+fn fallback_notice(chosen: Option<&Provider>, before: Option<&Provider>) -> String {
+    let was = match before {
+        Some(b) if chosen.is_some_and(|c| c.id == b.id) => " (it already was)".to_owned(),
+        Some(b) => format!(" (it was {})", b.name),
+        None => " (there was none before)".to_owned(),
     };
-    providers::set_fallback(&state, &access.viewer, target).await?;
-    Ok(done(&format!("/providers/{id}"), notice))
+    match chosen {
+        Some(c) => format!("{} is now the fallback provider{was}.", c.name),
+        None => format!("There is no fallback provider now{was}."),
+    }
 }
 
 #[derive(Template)]
@@ -369,6 +309,8 @@ async fn delete(
     access: Require<perm::ManageProviders>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    providers::delete(&state, &access.viewer, path_id(&id)?).await?;
-    Ok(done("/providers", "provider-deleted"))
+    let provider = visible(&state, &access.viewer, &id).await?;
+    providers::delete(&state, &access.viewer, provider.id).await?;
+    let text = format!("{} was deleted.", provider.name);
+    Ok(announce("/providers", Notice::new(text)))
 }

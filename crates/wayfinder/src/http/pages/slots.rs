@@ -3,7 +3,7 @@
 //! one behind a confirmation.
 
 use super::{
-    Nav, PageError, PageForm, Pager, done, encode_query, field_error, notice_text, render,
+    Flash, Nav, Notice, PageError, PageForm, Pager, announce, encode_query, field_error, render,
     render_status,
 };
 use crate::AppState;
@@ -95,14 +95,13 @@ struct IndexQuery {
     /// `past` to include past slots.
     show: Option<String>,
     page: Option<i64>,
-    notice: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "pages/slots/index.html")]
 struct IndexPage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     listing: Listing,
     provider: Provider,
     show_past: bool,
@@ -114,6 +113,7 @@ async fn index(
     State(state): State<AppState>,
     access: Require<perm::ManageListings>,
     Path(id): Path<String>,
+    Flash(notice): Flash,
     QueryParams(query): QueryParams<IndexQuery>,
 ) -> Result<Response, PageError> {
     let (listing, provider) = context(&state, &access.viewer, &id).await?;
@@ -132,7 +132,7 @@ async fn index(
     let keep = encode_query(&[("show", query.show.as_deref())]);
     Ok(render(&IndexPage {
         nav: Nav::new(&access.current, "/providers"),
-        notice: notice_text(query.notice.as_deref()),
+        notice,
         days: by_day(&state, &lines),
         pager: Pager::new(&path, &keep, page.get(), total),
         listing,
@@ -157,7 +157,23 @@ impl FormPage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
     }
+
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(self.error.as_ref(), &SLOT_FIELDS)
+    }
 }
+
+/// The Add slots form's fields in order, for its error summary.
+const SLOT_FIELDS: [&str; 7] = [
+    "starts_at",
+    "date",
+    "start_time",
+    "duration_minutes",
+    "count",
+    "weekdays",
+    "repeat_until",
+];
 
 const WEEKDAYS: [(i8, &str); 7] = [
     (1, "Monday"),
@@ -226,6 +242,11 @@ struct PreviewPage {
 impl PreviewPage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
+    }
+
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(self.error.as_ref(), &SLOT_FIELDS)
     }
 }
 
@@ -296,7 +317,18 @@ async fn create(
         }
     };
     match slots::create(&state, &access.viewer, context.0.id, &request).await {
-        Ok(_) => Ok(done(&format!("/listings/{id}/slots"), "slots-added")),
+        Ok(lines) => {
+            let (n, name) = (lines.len(), &context.0.name);
+            let text = if n == 1 {
+                format!("1 slot was created for {name}.")
+            } else {
+                format!("{n} slots were created for {name}.")
+            };
+            Ok(announce(
+                &format!("/listings/{id}/slots"),
+                Notice::new(text),
+            ))
+        }
         Err(error @ (AppError::Validation(_) | AppError::Conflict { .. })) => Ok(form_page(
             &state,
             &access.current,
@@ -314,9 +346,13 @@ async fn remove(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let slot = slots::remove(&state, &access.viewer, path_id(&id)?, false).await?;
-    Ok(done(
+    let text = format!(
+        "The slot at {} was removed.",
+        super::when(&state, slot.starts_at)
+    );
+    Ok(announce(
         &format!("/listings/{}/slots", slot.listing_id),
-        "slot-removed",
+        Notice::new(text),
     ))
 }
 
@@ -358,8 +394,10 @@ async fn cancel(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let slot = slots::remove(&state, &access.viewer, path_id(&id)?, true).await?;
-    Ok(done(
+    let at = super::when(&state, slot.starts_at);
+    let text = format!("The booking at {at} was cancelled and its slot removed.");
+    Ok(announce(
         &format!("/listings/{}/slots", slot.listing_id),
-        "booking-cancelled",
+        Notice::new(text),
     ))
 }

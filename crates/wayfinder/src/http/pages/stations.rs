@@ -2,7 +2,9 @@
 //! A new link is the answer to the form that made it, so that it is shown this once; a reload
 //! asks to send the form again rather than showing it from a cache (`no-store`).
 
-use super::{Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, retry_form};
+use super::{
+    Flash, Nav, Notice, PageError, PageForm, Pager, announce, field_error, render, retry_form,
+};
 use crate::AppState;
 use crate::auth::{Require, perm};
 use crate::error::AppError;
@@ -34,7 +36,6 @@ type Manager = Require<perm::ManageStations>;
 #[serde(default)]
 struct ListQuery {
     page: Option<i64>,
-    notice: Option<String>,
 }
 
 /// One line of the list, its times in the site's zone.
@@ -69,7 +70,7 @@ impl Row {
 #[template(path = "pages/stations/index.html")]
 struct IndexPage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     stations: Vec<Row>,
     pager: Pager,
 }
@@ -77,13 +78,14 @@ struct IndexPage {
 async fn index(
     State(state): State<AppState>,
     access: Manager,
+    Flash(notice): Flash,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let page = PageNumber::new(query.page);
     let (found, total) = stations::list(&state, &access.viewer, page).await?;
     Ok(render(&IndexPage {
         nav: Nav::new(&access.current, "/stations"),
-        notice: notice_text(query.notice.as_deref()),
+        notice,
         stations: found.iter().map(|s| Row::new(&state, s)).collect(),
         pager: Pager::new("/stations", "", page.get(), total),
     }))
@@ -106,6 +108,11 @@ struct FormPage {
 impl FormPage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
+    }
+
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(self.error.as_ref(), &["name"])
     }
 }
 
@@ -188,6 +195,10 @@ async fn revoke(
     access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    stations::revoke(&state, &access.viewer, path_id(&id)?).await?;
-    Ok(done("/stations", "station-revoked"))
+    let station = stations::revoke(&state, &access.viewer, path_id(&id)?).await?;
+    let text = format!("{} was revoked. Its link no longer works.", station.name);
+    Ok(announce(
+        "/stations",
+        Notice::new(text).on(format!("station-{}", station.id)),
+    ))
 }

@@ -44,6 +44,7 @@ impl UserQuery {
             q,
             role,
             provider_id,
+            sort: store::UserSort::Name,
         })
     }
 }

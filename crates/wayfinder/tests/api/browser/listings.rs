@@ -61,7 +61,7 @@ async fn a_member_creates_a_booking_listing_in_two_categories_and_every_listing_
     browser.fill("Name", "Intake interview").await;
     browser.press("Create Listing").await;
     browser
-        .wait_for_text("p.alert", "Some fields need attention")
+        .wait_for_text(".error-summary", "There is a problem")
         .await;
     assert_eq!(
         browser.text("#category_ids-error").await,

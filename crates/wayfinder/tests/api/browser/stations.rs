@@ -23,7 +23,7 @@ async fn an_admin_adds_relinks_and_revokes_a_station_and_every_stations_page_pas
     check_page(&browser, "the Add Station form").await;
     browser.press("Add Station").await;
     browser
-        .wait_for_text("p.alert", "Some fields need attention")
+        .wait_for_text(".error-summary", "There is a problem")
         .await;
     check_page(&browser, "the Add Station form with errors").await;
     browser.fill("Name", "Unit 4 library").await;
@@ -52,7 +52,7 @@ async fn an_admin_adds_relinks_and_revokes_a_station_and_every_stations_page_pas
     check_page(&browser, "the Revoke confirmation").await;
     browser.press("Revoke station").await;
     browser
-        .wait_for_text("p.notice", "The station was revoked.")
+        .wait_for_text("p.notice", "Unit 4 library was revoked.")
         .await;
     check_page(&browser, "the Stations list with a revoked station").await;
     browser.close().await;

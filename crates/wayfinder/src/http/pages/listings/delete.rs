@@ -5,7 +5,7 @@ use super::{listing_and_provider, tab_of};
 use crate::AppState;
 use crate::auth::{Require, perm};
 use crate::error::AppError;
-use crate::http::pages::{Nav, PageError, done, render, render_status};
+use crate::http::pages::{Nav, Notice, PageError, announce, render, render_status};
 use crate::service::listings;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -50,9 +50,9 @@ pub(super) async fn delete(
     let (listing, provider) = listing_and_provider(&state, &access.viewer, &id).await?;
     let tab = tab_of(listing.kind).0;
     match listings::delete(&state, &access.viewer, listing.id).await {
-        Ok(_) => Ok(done(
+        Ok(l) => Ok(announce(
             &format!("/providers/{}/listings/{tab}", provider.id),
-            "listing-deleted",
+            Notice::new(format!("{} was deleted.", l.name)),
         )),
         Err(error @ AppError::Conflict { .. }) => {
             let booked = listings::upcoming_booked(&state, &listing).await?;

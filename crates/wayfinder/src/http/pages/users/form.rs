@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::http::pages::provider_picker::{self, ProviderChoices};
 use crate::http::pages::{
-    Nav, PageError, PageForm, about_input, done, field_error, render, render_status,
+    Nav, Notice, PageError, PageForm, about_input, announce, field_error, render, render_status,
 };
 use crate::http::shared::path_id;
 use crate::service::users::{self, NewUser, UserChanges};
@@ -48,16 +48,19 @@ impl FormPage {
         field_error(self.error.as_ref(), field)
     }
 
-    fn problem(&self) -> Option<String> {
-        match &self.error {
-            Some(AppError::Conflict { message, fields }) if fields.is_empty() => {
-                Some(message.clone())
-            }
-            Some(error @ AppError::Validation(_)) => {
-                Some(format!("{} See the messages below.", error))
-            }
-            _ => None,
-        }
+    /// The problems listed at the top of the form, in the form's order.
+    fn summary(&self) -> crate::http::pages::ErrorSummary {
+        crate::http::pages::ErrorSummary::of(
+            self.error.as_ref(),
+            &[
+                "first_name",
+                "last_name",
+                "email",
+                "role",
+                "provider_ids",
+                "can_download_reports",
+            ],
+        )
     }
 
     fn checked(&self, provider: &ProviderSummary) -> bool {
@@ -105,7 +108,15 @@ pub(super) async fn create(
             .map_err(Some),
     };
     match result {
-        Ok(_) => Ok(done("/users", "user-added")),
+        Ok(user) => Ok(announce(
+            "/users",
+            Notice::new(format!(
+                "{} was added. An invitation is on its way to {}.",
+                user.full_name(),
+                user.email
+            ))
+            .on(format!("user-{}", user.id)),
+        )),
         Err(error) => form_again(&state, &access.current, None, String::new(), form, error).await,
     }
 }
@@ -192,7 +203,11 @@ pub(super) async fn update(
             .map_err(Some),
     };
     match result {
-        Ok(_) => Ok(done("/users", "user-saved")),
+        Ok(user) => Ok(announce(
+            "/users",
+            Notice::new(format!("The changes to {} were saved.", user.full_name()))
+                .on(format!("user-{}", user.id)),
+        )),
         Err(error) => {
             let card = users::get(&state, &access.viewer, user_id).await?;
             let (name, email) = (card.user.full_name(), card.user.email.to_string());

@@ -2,8 +2,8 @@
 
 use super::provider_picker;
 use super::{
-    Nav, PageError, Pager, about_input, done, encode_query, notice_text, render, render_status,
-    when,
+    Flash, Nav, Notice, PageError, Pager, about_input, announce, encode_query, render,
+    render_status,
 };
 use crate::AppState;
 use crate::auth::{CurrentUser, Require, perm};
@@ -16,11 +16,14 @@ use crate::service::users::{self, UserCard};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::{PageNumber, Permission, Role, UserStatus, Viewer};
+use domain::{PageNumber, Permission, Viewer};
 use serde::Deserialize;
 use store::ProviderSummary;
 
+mod card;
 mod form;
+
+use card::CardView;
 
 use form::{create, edit_form, new_form, update};
 
@@ -40,68 +43,14 @@ pub fn routes() -> Routes {
 /// The Users section's pages all need this.
 type Manager = Require<perm::ManageUsers>;
 
-/// What one card shows.
-struct CardView {
-    id: String,
-    name: String,
-    email: String,
-    role: &'static str,
-    providers: Vec<String>,
-    status: String,
-    can_resend: bool,
-    reports: Option<&'static str>,
-    undelivered: bool,
-    /// Nobody deletes their own account: the card offers no Delete for it.
-    can_delete: bool,
-}
-
-impl CardView {
-    fn new(state: &AppState, card: &UserCard, viewer: &Viewer) -> Self {
-        let user = &card.user;
-        let when = |t| when(state, t);
-        let status = match user.status(state.now()) {
-            UserStatus::Invited => format!(
-                "Invitation pending, expires {}",
-                when(user.invitation_expires_at)
-            ),
-            UserStatus::Expired => {
-                format!("Invitation expired on {}", when(user.invitation_expires_at))
-            }
-            UserStatus::Active => match user.last_sign_in_at {
-                Some(at) => format!("Active, last signed in {}", when(at)),
-                None => "Active".into(),
-            },
-        };
-        Self {
-            id: user.id.to_string(),
-            name: user.full_name(),
-            email: user.email.to_string(),
-            role: user.role.label(),
-            providers: card
-                .providers
-                .iter()
-                .map(|(_, name)| name.clone())
-                .collect(),
-            status,
-            can_resend: users::may_resend(user),
-            reports: (user.role == Role::User).then_some(if user.can_download_reports {
-                "Allowed access to reports"
-            } else {
-                "No access to reports"
-            }),
-            undelivered: card.mail_undelivered,
-            can_delete: users::may_delete(viewer, user),
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "pages/users/index.html")]
 struct IndexPage {
     nav: Nav,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     q: String,
     role: String,
+    sort: String,
     /// The provider filter as typed (or the name of the one its id names).
     provider: String,
     suggestions: Vec<ProviderSummary>,
@@ -117,8 +66,9 @@ struct IndexQuery {
     role: Option<String>,
     provider: Option<String>,
     provider_id: Option<String>,
+    /// `name` (the default), `last_sign_in` or `status`; anything else sorts by name.
+    sort: Option<String>,
     page: Option<i64>,
-    notice: Option<String>,
 }
 
 impl IndexQuery {
@@ -129,6 +79,7 @@ impl IndexQuery {
             ("role", self.role.as_deref()),
             ("provider", self.provider.as_deref()),
             ("provider_id", self.provider_id.as_deref()),
+            ("sort", self.sort.as_deref()),
         ])
     }
 }
@@ -157,6 +108,15 @@ async fn provider_filter(
     }
 }
 
+/// The order the Sort control chose; anything unknown sorts by name.
+fn sort_of(sort: Option<&str>, now: time::OffsetDateTime) -> store::UserSort {
+    match sort {
+        Some("last_sign_in") => store::UserSort::LastSignIn,
+        Some("status") => store::UserSort::Status(now),
+        _ => store::UserSort::Name,
+    }
+}
+
 async fn matching_cards(
     state: &AppState,
     viewer: &Viewer,
@@ -171,6 +131,10 @@ async fn matching_cards(
         page: query.page,
     }
     .filter()?;
+    let filter = store::UserFilter {
+        sort: sort_of(query.sort.as_deref(), state.now()),
+        ..filter
+    };
     let (cards, total) = users::list(state, viewer, &filter, page).await?;
     Ok((provider, cards, total))
 }
@@ -178,6 +142,7 @@ async fn matching_cards(
 async fn index(
     State(state): State<AppState>,
     access: Manager,
+    Flash(notice): Flash,
     QueryParams(query): QueryParams<IndexQuery>,
 ) -> Result<Response, PageError> {
     let (admin, viewer) = (&access.current, &access.viewer);
@@ -196,11 +161,12 @@ async fn index(
     let filters = query.encoded();
     Ok(render(&IndexPage {
         nav: Nav::new(admin, "/users"),
-        notice: notice_text(query.notice.as_deref()),
+        notice,
         suggestions: provider_picker::suggestions(&state, viewer, Some(&provider)).await?,
         provider,
         q: query.q.unwrap_or_default(),
         role: query.role.unwrap_or_default(),
+        sort: query.sort.unwrap_or_default(),
         cards: cards
             .iter()
             .map(|c| CardView::new(&state, c, viewer))
@@ -215,8 +181,12 @@ async fn resend(
     access: Manager,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    users::resend_invitation(&state, &access.viewer, path_id(&id)?).await?;
-    Ok(done("/users", "invitation-sent"))
+    let user = users::resend_invitation(&state, &access.viewer, path_id(&id)?).await?;
+    let text = format!("A new invitation is on its way to {}.", user.email);
+    Ok(announce(
+        "/users",
+        Notice::new(text).on(format!("user-{id}")),
+    ))
 }
 
 #[derive(Template)]
@@ -258,8 +228,17 @@ async fn delete(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let user_id = path_id(&id)?;
+    let name = users::get(&state, &access.viewer, user_id)
+        .await?
+        .user
+        .full_name();
     let error = match users::delete(&state, &access.viewer, user_id).await {
-        Ok(()) => return Ok(done("/users", "user-deleted")),
+        Ok(()) => {
+            return Ok(announce(
+                "/users",
+                Notice::new(format!("{name} was deleted.")),
+            ));
+        }
         Err(error) => about_input(error)?,
     };
     let card = users::get(&state, &access.viewer, user_id).await?;
