@@ -28,6 +28,7 @@ mod permissions;
 mod provider_picker;
 mod providers;
 mod races;
+mod report_ranges;
 mod reports;
 mod schemathesis;
 mod security;

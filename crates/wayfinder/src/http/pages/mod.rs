@@ -8,6 +8,7 @@ mod listings;
 mod provider_picker;
 mod providers;
 mod reports;
+mod reports_chart;
 mod setup;
 mod sign_in;
 mod slots;
