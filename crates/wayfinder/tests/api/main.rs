@@ -2,6 +2,7 @@
 
 mod audit;
 mod browser;
+mod category_colours;
 mod cli;
 mod client;
 mod dashboard;
