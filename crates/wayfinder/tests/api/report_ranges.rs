@@ -29,7 +29,8 @@ fn weekly_totals(page: &str) -> Vec<u64> {
     let body = body.split("</tbody>").next().unwrap_or_default();
     body.split("</tr>")
         .filter_map(|row| row.rsplit("<td>").next()?.split("</td>").next())
-        .filter_map(|cell| cell.trim().parse().ok())
+        // A cell opens with its column's name, shown when the table stacks on a phone.
+        .filter_map(|cell| cell.rsplit("</span>").next()?.trim().parse().ok())
         .collect()
 }
 

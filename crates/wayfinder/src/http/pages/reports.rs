@@ -43,6 +43,8 @@ struct ReportsPage {
 struct SummaryView {
     sentence: String,
     total: u64,
+    /// `total` for people: `1,017`.
+    total_text: String,
     download_href: String,
     chart: Option<Chart>,
 }
@@ -63,10 +65,23 @@ fn short_day(day: time::Date) -> String {
     day.format(format).unwrap_or_default()
 }
 
+/// `1,017`: thousands grouped, as people read counts.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 fn sessions(n: u64) -> String {
     match n {
         1 => "1 session".into(),
-        n => format!("{n} sessions"),
+        n => format!("{} sessions", grouped(n)),
     }
 }
 
@@ -95,6 +110,7 @@ impl SummaryView {
         Self {
             sentence,
             total: summary.total,
+            total_text: grouped(summary.total),
             download_href: format!("/reports/sessions.csv?from={from}&to={to}"),
             chart: (summary.total > 0).then(|| Chart::new(summary)),
         }
@@ -164,5 +180,16 @@ async fn download(
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(error) => Err(error.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn counts_group_their_thousands() {
+        let texts = [0, 999, 1017, 1_000_000].map(grouped);
+        assert_eq!(texts, ["0", "999", "1,017", "1,000,000"]);
     }
 }

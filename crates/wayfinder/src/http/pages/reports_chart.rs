@@ -74,11 +74,12 @@ pub struct Chart {
     pub right: f64,
 }
 
-/// 1, 2 or 5 times a power of ten, at least `max` (and at least 1).
+/// A round number at least `max` (and at least 1): 1, 2, 3, 4, 5, 6 or 8 times a power of ten,
+/// so the tallest bar fills most of the height.
 fn nice_ceiling(max: u64) -> u64 {
     let mut step = 1;
     loop {
-        for factor in [1, 2, 5] {
+        for factor in [1, 2, 3, 4, 5, 6, 8] {
             if step * factor >= max {
                 return step * factor;
             }
@@ -206,7 +207,7 @@ mod tests {
 
     #[test]
     fn the_scale_tops_out_at_a_round_number() {
-        let tops: Vec<u64> = [0, 1, 3, 7, 10, 11, 412].map(nice_ceiling).into();
-        assert_eq!(tops, [1, 1, 5, 10, 10, 20, 500]);
+        let tops: Vec<u64> = [0, 1, 3, 7, 10, 11, 232, 412, 900].map(nice_ceiling).into();
+        assert_eq!(tops, [1, 1, 3, 8, 10, 20, 300, 500, 1000]);
     }
 }
