@@ -9,7 +9,7 @@ pub const WIDTH: f64 = 640.0;
 pub const HEIGHT: f64 = 260.0;
 const LEFT: f64 = 48.0;
 const RIGHT: f64 = 8.0;
-const TOP: f64 = 12.0;
+const TOP: f64 = 16.0;
 const BOTTOM: f64 = 40.0;
 /// At most this many labels under the bars, so they never overlap.
 const MAX_LABELS: usize = 8;
