@@ -169,6 +169,17 @@ async fn tables_stack_into_rows_at_phone_width_and_the_changed_pages_pass_axe() 
         !displayed(&browser, ".cell-label").await,
         "the header row says it on a desktop"
     );
+    let script =
+        "return getComputedStyle(document.querySelector('.table-wrap')).backgroundAttachment;";
+    let cue = browser
+        .client
+        .execute(script, vec![])
+        .await
+        .expect("the scroll cue");
+    assert_eq!(
+        cue, "local, local, scroll, scroll",
+        "edge shadows that move with the scroll"
+    );
 
     browser.goto(&app.url("/categories")).await;
     check_page(&browser, "the categories grid with a colour too light").await;
