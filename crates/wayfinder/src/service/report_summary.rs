@@ -1,13 +1,13 @@
 //! What the Reports page shows before the download (issue 12): how many sessions the range
 //! holds and how many ended each way per week (or per month, for a long range). It reads the
-//! very rows the CSV would stream, through the same filter, so the figures cannot disagree with
-//! the download; memory stays flat as only the tallies are kept.
+//! sessions the CSV would stream, through the same filter (only when each started and how it
+//! ended), so the figures agree with the download; memory stays flat as only tallies are kept.
 
 use super::reports::{Days, ReportQuery, offset_at, today};
 use crate::AppState;
 use crate::error::{AppError, Result};
-use domain::report::SessionReportRow;
 use domain::{Permission, Viewer};
+use store::SessionOutcome;
 use time::{Date, Duration, Month};
 
 /// The most weekly bars before the chart counts by month instead.
@@ -85,7 +85,7 @@ fn buckets(first: Date, last: Date, unit: Unit) -> Vec<Bucket> {
     out
 }
 
-fn tally(bucket: &mut Bucket, row: &SessionReportRow) {
+fn tally(bucket: &mut Bucket, row: &SessionOutcome) {
     match row.outcome.as_deref() {
         Some("completed") => bucket.completed += 1,
         Some("cancelled") => bucket.cancelled += 1,
@@ -99,7 +99,7 @@ pub async fn summary(state: &AppState, viewer: &Viewer, query: &ReportQuery) -> 
     let scope = super::authorize(state, viewer, Permission::DownloadReports).await?;
     let zone = &state.config.timezone;
     let days = query.days(today(zone, state.now()))?;
-    let mut rows = state.store.session_report(query.filter(state, scope)?);
+    let mut rows = state.store.session_outcomes(query.filter(state, scope)?);
     // Sessions come oldest first: the first one fixes where an open-ended range starts.
     let mut dated: Vec<(Date, Bucket)> = Vec::new();
     let mut total = 0u64;
