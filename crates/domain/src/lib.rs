@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod colour;
 pub mod demographics;
 pub mod email;
 pub mod ids;

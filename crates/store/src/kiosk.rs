@@ -1,7 +1,7 @@
 //! Listings, slots, stations and kiosk sessions (not login sessions), and the sessions report.
 //! The traits, and the statements both databases share.
 
-use crate::{ReportFilter, StoreResult};
+use crate::{ReportFilter, SessionOutcome, StoreResult};
 use async_trait::async_trait;
 use domain::listing::{Listing, Slot, Station};
 use domain::report::{KioskSession, SessionReportRow};
@@ -14,6 +14,13 @@ pub trait Reports {
         &self,
         filter: ReportFilter,
     ) -> tokio::sync::mpsc::Receiver<StoreResult<SessionReportRow>>;
+
+    /// The same sessions as `session_report` for the same filter, in the same order, with only
+    /// when each started and how it ended: cheap enough to count a long range on a page.
+    fn session_outcomes(
+        &self,
+        filter: ReportFilter,
+    ) -> tokio::sync::mpsc::Receiver<StoreResult<SessionOutcome>>;
 }
 
 /// Rows of the report buffered between the database and the download.
@@ -22,10 +29,10 @@ pub(crate) const REPORT_BUFFER: usize = 256;
 /// Sends the report's rows down the channel as they come off the database: a slow download
 /// holds back the reading rather than filling memory. Stops at the first error, or when the
 /// channel is closed (the download was abandoned).
-pub(crate) async fn pump<R>(
+pub(crate) async fn pump<R, T>(
     mut rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>> + Unpin,
-    decode: impl Fn(&R) -> StoreResult<SessionReportRow>,
-    sender: tokio::sync::mpsc::Sender<StoreResult<SessionReportRow>>,
+    decode: impl Fn(&R) -> StoreResult<T>,
+    sender: tokio::sync::mpsc::Sender<StoreResult<T>>,
 ) {
     use futures_util::TryStreamExt;
     loop {
@@ -121,10 +128,10 @@ macro_rules! stamp_kiosk {
 }
 pub(crate) use stamp_kiosk;
 
-/// Stamps `Reports` for a backend's store (with `pool`); the backend passes its own query
+/// Stamps `Reports` for a backend's store (with `pool`); the backend passes its own queries
 /// (`$1` from, `$2` until, `$3` the member's user id or NULL) and row decoder, which differ.
 macro_rules! stamp_reports {
-    ($store:ty; sql = $sql:expr, row = $row:expr) => {
+    ($store:ty; sql = $sql:expr, row = $row:expr, outcomes = $outcomes:expr) => {
         impl $crate::Reports for $store {
             fn session_report(
                 &self,
@@ -141,6 +148,26 @@ macro_rules! stamp_reports {
                         .bind(codec::id(filter.member_of))
                         .fetch(&pool);
                     $crate::kiosk::pump(rows, $row, sender).await;
+                });
+                receiver
+            }
+
+            fn session_outcomes(
+                &self,
+                filter: $crate::ReportFilter,
+            ) -> tokio::sync::mpsc::Receiver<$crate::StoreResult<$crate::SessionOutcome>> {
+                use sqlx::FromRow;
+                use $crate::codec::{self, Time};
+                let (sender, receiver) = tokio::sync::mpsc::channel($crate::kiosk::REPORT_BUFFER);
+                let pool = self.pool.clone();
+                tokio::spawn(async move {
+                    let rows = sqlx::query($outcomes)
+                        .bind(Time(filter.from))
+                        .bind(Time(filter.until))
+                        .bind(codec::id(filter.member_of))
+                        .fetch(&pool);
+                    let decode = |row: &_| Ok($crate::rows::OutcomeRow::from_row(row)?.into());
+                    $crate::kiosk::pump(rows, decode, sender).await;
                 });
                 receiver
             }

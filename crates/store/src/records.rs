@@ -172,3 +172,12 @@ pub struct ReportFilter {
     /// Only sessions with a selection of this user's providers, and only those selections.
     pub member_of: Option<UserId>,
 }
+
+/// When a session of a report started and how it ended: what the Reports page counts, read
+/// with the same filter as the report's rows but without their lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionOutcome {
+    pub started_at: OffsetDateTime,
+    /// `completed`, `cancelled`, `abandoned`, or `None` while a session is open.
+    pub outcome: Option<String>,
+}

@@ -321,3 +321,19 @@ impl TryFrom<StationRow> for domain::listing::Station {
         })
     }
 }
+
+/// A row of the outcomes query (see `Reports::session_outcomes`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct OutcomeRow {
+    started_at: Time,
+    outcome: Option<String>,
+}
+
+impl From<OutcomeRow> for crate::SessionOutcome {
+    fn from(row: OutcomeRow) -> Self {
+        crate::SessionOutcome {
+            started_at: row.started_at.0,
+            outcome: row.outcome,
+        }
+    }
+}

@@ -106,9 +106,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let count = crate::demo::run(&state, sessions, users, seed).await?;
             let seconds = started.elapsed().as_secs_f64();
             println!("demo data loaded: {count} kiosk sessions in {seconds:.1} s");
-            if let Some(link) = demo_station_link(&state).await? {
-                println!("\nOpen the kiosk of the demo's first station:\n\n    {link}\n");
-            }
+            let link = demo_station_link(&state).await?;
+            println!(
+                "{}",
+                demo_next_steps(&state.config, &storage, link.as_deref())
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Station {
@@ -162,6 +164,42 @@ async fn demo_station_link(state: &AppState) -> anyhow::Result<Option<String>> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Some(made.link))
+}
+
+/// What to do after `demo`: start the server on the same data, sign in as the demo's
+/// administrator with a code from the outbox, and open the kiosk.
+fn demo_next_steps(
+    config: &Config,
+    storage: &crate::cli::StorageArgs,
+    station_link: Option<&str>,
+) -> String {
+    let program = std::env::args()
+        .next()
+        .unwrap_or_else(|| "wayfinder".into());
+    let base = config.base_url.as_str().trim_end_matches('/');
+    let data_dir = storage.data_dir.display();
+    // The same database, key and address as the demo's, or `serve` would open another world.
+    let mut same = String::new();
+    if base != format!("http://{}", default_listen()) {
+        same.push_str(&format!(" --base-url {base}"));
+    }
+    if storage.database_url.is_some() || storage.secret_key.is_some() {
+        same.push_str(" (with the same DATABASE_URL and WAYFINDER_SECRET_KEY)");
+    }
+    let minutes = crate::service::sign_in::SIGN_IN_VALIDITY.whole_minutes();
+    let mut out = format!(
+        "\nNext:\n\n  1. Start the server on the same data:\n\n       {program} serve --data-dir {data_dir}{same}\n\n  \
+         2. Sign in at {base}/sign-in as {admin} (an administrator).\n     \
+         The code (valid {minutes} minutes) arrives as an .eml file in {outbox}\n",
+        admin = crate::demo::ADMIN_EMAIL,
+        outbox = storage.data_dir.join("outbox").display(),
+    );
+    if let Some(link) = station_link {
+        out.push_str(&format!(
+            "\n  3. Open the kiosk of the demo's first station:\n\n       {link}\n"
+        ));
+    }
+    out
 }
 
 /// The fields an error names, for the command line's message.

@@ -227,4 +227,15 @@ fn report_row(row: &PgRow) -> StoreResult<SessionReportRow> {
     ReportHead::from_row(row)?.with(lists)
 }
 
-crate::kiosk::stamp_reports!(PostgresStore; sql = REPORT_SQL, row = report_row);
+/// The sessions of `REPORT_SQL` (in scope when a selection is of the member's providers, the
+/// same order), without their lists.
+const OUTCOMES_SQL: &str = "
+SELECT s.started_at, s.outcome
+FROM kiosk_sessions s
+WHERE s.started_at >= $1 AND s.started_at < $2
+  AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM kiosk_selections x WHERE x.session_id = s.id
+        AND x.provider_id IN (SELECT m.provider_id FROM memberships m WHERE m.user_id = $3)))
+ORDER BY s.started_at, s.id";
+
+crate::kiosk::stamp_reports!(PostgresStore; sql = REPORT_SQL, row = report_row,
+    outcomes = OUTCOMES_SQL);

@@ -185,4 +185,14 @@ fn report_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<SessionReportRow> {
     ReportHead::from_row(row)?.with(lists)
 }
 
-crate::kiosk::stamp_reports!(SqliteStore; sql = REPORT_SQL, row = report_row);
+/// The sessions of `REPORT_SQL` (the same `WHERE`, the same order), without their lists.
+const OUTCOMES_SQL: &str = "
+SELECT s.started_at, s.outcome
+FROM kiosk_sessions s
+WHERE s.started_at >= $1 AND s.started_at < $2
+  AND ($3 IS NULL OR EXISTS (SELECT 1 FROM kiosk_selections x WHERE x.session_id = s.id
+        AND x.provider_id IN (SELECT provider_id FROM memberships WHERE user_id = $3)))
+ORDER BY s.started_at, s.id";
+
+crate::kiosk::stamp_reports!(SqliteStore; sql = REPORT_SQL, row = report_row,
+    outcomes = OUTCOMES_SQL);

@@ -76,7 +76,7 @@ const PROVIDERS: [(&str, &str, &str); 12] = [
         "02 5550 1110",
     ),
     (
-        "Community Link (fallback)",
+        "Community Link",
         "General information and referrals when nothing else fits.",
         "02 5550 1120",
     ),
@@ -107,6 +107,9 @@ struct World {
     stations: Vec<Station>,
 }
 
+/// The demo's administrator to sign in as first (the demo prints it).
+pub const ADMIN_EMAIL: &str = "alex.morgan@example.org";
+
 /// Fills the database; refuses one that already has data. Returns the number of sessions.
 pub async fn run(
     state: &AppState,
@@ -124,6 +127,8 @@ pub async fn run(
     for p in &world.providers {
         tx.insert_provider(p).await?;
     }
+    // The fallback is a setting, not part of a name: the last provider is chosen here, and an
+    // administrator may choose another.
     tx.set_fallback(world.providers.last().map(|p| p.id), now)
         .await?;
     for c in &world.categories {
@@ -210,7 +215,7 @@ fn world(state: &AppState, rng: &mut StdRng, now: OffsetDateTime) -> World {
         .iter()
         .enumerate()
         .map(|(i, (name, description, phone))| {
-            let domain = format!("{}.example.org", slug(name).replace("-(fallback)", ""));
+            let domain = format!("{}.example.org", slug(name));
             Provider {
                 id: ProviderId::new(),
                 name: (*name).to_owned(),

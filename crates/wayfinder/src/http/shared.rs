@@ -49,3 +49,13 @@ pub fn csv_attachment(chunks: mpsc::Receiver<Vec<u8>>) -> Response {
     )
         .into_response()
 }
+
+/// The class giving a category card's text its colour (issue 12): white, or dark on a light
+/// colour kept from before the contrast check, so that every card stays readable.
+pub fn card_text_class(hex: &str) -> &'static str {
+    if domain::colour::carries_card_text(hex) {
+        "card-text-white"
+    } else {
+        "card-text-dark"
+    }
+}

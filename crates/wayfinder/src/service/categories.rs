@@ -5,6 +5,7 @@ use super::authorize;
 use crate::AppState;
 use crate::error::{AppError, FieldErrors, Result};
 use domain::audit::{Action, NewAuditEvent};
+use domain::colour::check_card_colour;
 use domain::provider::parse_colour;
 use domain::{Category, CategoryId, PageNumber};
 use domain::{Permission, Viewer};
@@ -26,7 +27,13 @@ fn parse(input: &CategoryInput, base_name: &str, base_colour: &str) -> Result<(S
     let name = domain::text::parse_name(input.name.as_deref().unwrap_or(base_name), "name")
         .map_err(|e| errors.insert("name", e))
         .ok();
+    // A colour stored before the contrast check may stay as it is; a new one must carry the
+    // kiosk card's white text at WCAG AA.
     let colour = parse_colour(input.colour.as_deref().unwrap_or(base_colour))
+        .and_then(|c| match c == base_colour {
+            true => Ok(c),
+            false => check_card_colour(&c).map(|()| c),
+        })
         .map_err(|e| errors.insert("colour", e))
         .ok();
     match (name, colour) {

@@ -10,6 +10,7 @@ pub mod listings;
 pub mod members;
 pub mod providers;
 pub mod rate_limit;
+pub mod report_summary;
 pub mod reports;
 pub mod sessions;
 pub mod setup;

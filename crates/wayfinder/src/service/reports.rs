@@ -14,26 +14,30 @@ use time::{Date, OffsetDateTime, UtcOffset};
 use tokio::sync::mpsc;
 
 /// The date range as typed: `YYYY-MM-DD`, both days included, in the configured time zone.
+/// Either may be left out (SPEC §12): no `from` means since the first session, no `to` means
+/// up to today. Any length is allowed, so "everything" can be asked for.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ReportQuery {
-    /// The first day, `YYYY-MM-DD`.
+    /// The first day, `YYYY-MM-DD`; empty or missing: since the first session.
     #[param(format = Date)]
     pub from: Option<String>,
-    /// The last day, `YYYY-MM-DD`.
+    /// The last day, `YYYY-MM-DD`; empty or missing: up to today.
     #[param(format = Date)]
     pub to: Option<String>,
 }
 
-/// The longest range one download may cover.
-const MAX_DAYS: i64 = 3660;
+/// The days a report covers: `from` is `None` for "since the first session".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Days {
+    pub from: Option<Date>,
+    pub to: Date,
+}
 
+/// A day as typed; empty is `Ok(None)`.
 fn parse_day(text: Option<&str>, field: &'static str, errors: &mut FieldErrors) -> Option<Date> {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        errors.insert(field, "Enter a date.".into());
-        return None;
-    };
+    let text = text.map(str::trim).filter(|t| !t.is_empty())?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text, format)
         .map_err(|_| errors.insert(field, "Enter a date as YYYY-MM-DD, like 2026-03-31.".into()))
@@ -59,31 +63,62 @@ pub fn offset_at(zone: &TimeZone, at: OffsetDateTime) -> UtcOffset {
         .unwrap_or(UtcOffset::UTC)
 }
 
+/// The day that holds `now` in `zone`.
+pub fn today(zone: &TimeZone, now: OffsetDateTime) -> Date {
+    now.to_offset(offset_at(zone, now)).date()
+}
+
 impl ReportQuery {
-    /// `[from, until)` as instants; a missing, malformed or reversed range is a `422`.
-    pub fn range(&self, zone: &TimeZone) -> Result<(OffsetDateTime, OffsetDateTime)> {
+    /// The days asked for; a malformed or reversed range is a `422`.
+    pub fn days(&self, today: Date) -> Result<Days> {
         let mut errors = FieldErrors::new();
         let from = parse_day(self.from.as_deref(), "from", &mut errors);
-        let to = parse_day(self.to.as_deref(), "to", &mut errors);
-        if let (Some(from), Some(to)) = (from, to) {
-            if to < from {
-                errors.insert(
-                    "to",
-                    "The end date must not be before the start date.".into(),
-                );
-            } else if (to - from).whole_days() > MAX_DAYS {
-                errors.insert("to", "Choose a range of at most ten years.".into());
-            }
+        let typed_to = parse_day(self.to.as_deref(), "to", &mut errors);
+        let to = typed_to.unwrap_or(today);
+        if let Some(from) = from
+            && to < from
+        {
+            let (field, message) = match typed_to {
+                Some(_) => ("to", "The end date must not be before the start date."),
+                None => ("from", "The start date must not be after today."),
+            };
+            errors.insert(field, message.into());
         }
-        match (from, to) {
-            (Some(from), Some(to)) if errors.is_empty() => {
-                let until = to
-                    .next_day()
-                    .ok_or_else(|| AppError::field("to", "Choose an earlier end date."))?;
-                Ok((start_of(from, zone)?, start_of(until, zone)?))
-            }
-            _ => Err(AppError::Validation(errors)),
+        if errors.is_empty() {
+            Ok(Days { from, to })
+        } else {
+            Err(AppError::Validation(errors))
         }
+    }
+
+    /// `[from, until)` as instants, `now` giving today for a missing end; a missing start is
+    /// the epoch, before any session.
+    pub fn range(
+        &self,
+        zone: &TimeZone,
+        now: OffsetDateTime,
+    ) -> Result<(OffsetDateTime, OffsetDateTime)> {
+        let days = self.days(today(zone, now))?;
+        let until = days
+            .to
+            .next_day()
+            .ok_or_else(|| AppError::field("to", "Choose an earlier end date."))?;
+        let from = match days.from {
+            Some(day) => start_of(day, zone)?,
+            None => OffsetDateTime::UNIX_EPOCH,
+        };
+        Ok((from, start_of(until, zone)?))
+    }
+
+    /// The store's filter for this range and scope: the CSV and the Reports page's count and
+    /// chart read the same one, so they always agree.
+    pub fn filter(&self, state: &AppState, scope: Scope) -> Result<ReportFilter> {
+        let (from, until) = self.range(&state.config.timezone, state.now())?;
+        Ok(ReportFilter {
+            from,
+            until,
+            member_of: scope.member_of(),
+        })
     }
 }
 
@@ -95,12 +130,7 @@ pub async fn sessions_csv(
     query: &ReportQuery,
 ) -> Result<mpsc::Receiver<Vec<u8>>> {
     let scope = super::authorize(state, viewer, Permission::DownloadReports).await?;
-    let (from, until) = query.range(&state.config.timezone)?;
-    let filter = ReportFilter {
-        from,
-        until,
-        member_of: scope.member_of(),
-    };
+    let filter = query.filter(state, scope)?;
     let rows = state.store.session_report(filter);
     let (sender, chunks) = mpsc::channel(4);
     let event = NewAuditEvent::new(state.now(), viewer.actor(), Action::ReportDownloaded).target(

@@ -7,6 +7,7 @@ mod driver;
 mod journeys;
 mod kiosk;
 mod listings;
+mod phone;
 mod slots;
 mod stations;
 

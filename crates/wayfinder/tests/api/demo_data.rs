@@ -33,3 +33,26 @@ async fn the_demo_gives_every_booking_listing_four_weeks_of_weekday_slots_throug
         "every listing made by the service, audited"
     );
 }
+
+#[tokio::test]
+async fn the_demos_provider_names_do_not_say_which_is_the_fallback_the_setting_does() {
+    let app = TestApp::spawn().await;
+    wayfinder::demo::run(&app.state, 0, 0, 7).await.unwrap();
+    let admin = Api::sign_in(&app, "checker@example.org", Role::Admin).await;
+
+    let (_, providers) = admin.get("/api/v1/providers").await;
+    let providers = providers["items"].as_array().unwrap();
+    for provider in providers {
+        let name = provider["name"].as_str().unwrap().to_lowercase();
+        assert!(
+            !name.contains("fallback") && !name.contains("default"),
+            "{name}"
+        );
+    }
+    let fallbacks: Vec<_> = providers
+        .iter()
+        .filter(|p| p["is_fallback"] == true)
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(fallbacks, ["Community Link"], "the fallback is a setting");
+}

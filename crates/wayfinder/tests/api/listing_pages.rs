@@ -9,7 +9,11 @@ use domain::Role;
 use serde_json::json;
 
 /// Posts a form as the signed-in client; returns the status, the location and the page.
-async fn post_form(api: &Api<'_>, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+pub async fn post_form(
+    api: &Api<'_>,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
     let mut form = vec![("csrf_token", api.csrf.as_str())];
     form.extend_from_slice(fields);
     let response = api

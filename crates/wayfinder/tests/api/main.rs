@@ -2,6 +2,7 @@
 
 mod audit;
 mod browser;
+mod category_colours;
 mod cli;
 mod client;
 mod dashboard;
@@ -32,6 +33,7 @@ mod permissions;
 mod provider_picker;
 mod providers;
 mod races;
+mod report_ranges;
 mod reports;
 mod schemathesis;
 mod security;

@@ -172,7 +172,7 @@ fn dashboard_api_rows() -> Vec<Row> {
         row(
             "POST",
             "/api/v1/categories",
-            json(json!({ "name": "New {n}", "colour": "#abcdef" })),
+            json(json!({ "name": "New {n}", "colour": "#1c2f5e" })),
             admin_api(201),
         ),
         get("/api/v1/categories/{category}", admin_api(200)),
@@ -268,7 +268,7 @@ pub fn page_rows() -> Vec<Row> {
         ("role", "user"),
     ];
     const PROVIDER: &[(&str, &str)] = &[("name", "Fresh from a form")];
-    const CATEGORY: &[(&str, &str)] = &[("name", "From a form {n}"), ("colour", "#abcdef")];
+    const CATEGORY: &[(&str, &str)] = &[("name", "From a form {n}"), ("colour", "#1c2f5e")];
     const LISTING: &[(&str, &str)] = &[("name", "Intake {n}"), ("category_ids", "{category}")];
     const SLOTS: &[(&str, &str)] = &[
         ("date", "2026-03-22"),

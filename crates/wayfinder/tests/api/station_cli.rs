@@ -81,3 +81,37 @@ async fn demo_prints_a_link_of_one_of_its_stations() {
         "a live demo station"
     );
 }
+
+#[tokio::test]
+async fn demo_ends_with_the_serve_command_the_address_to_sign_in_with_the_outbox_and_the_kiosk() {
+    let home = Home::new();
+    let base = "http://kiosk.example.org:8080";
+    let output = home
+        .run(&["demo", "--sessions", "20", "--base-url", base])
+        .await;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{stdout}");
+
+    let data = home.data().display().to_string();
+    let outbox = home.data().join("outbox").display().to_string();
+    let next = stdout
+        .split("Next:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        next.contains(&format!("serve --data-dir {data} --base-url {base}")),
+        "{next}"
+    );
+    assert!(
+        next.contains(&format!(
+            "Sign in at {base}/sign-in as alex.morgan@example.org"
+        )),
+        "{next}"
+    );
+    assert!(
+        next.contains(&format!("arrives as an .eml file in {outbox}")),
+        "{next}"
+    );
+    assert!(next.contains("valid 10 minutes"), "{next}");
+    assert!(next.contains(&format!("{base}/kiosk?station=")), "{next}");
+}

@@ -21,8 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 200, description = "The sessions of the range (for a User, of their \
             providers), streamed as a CSV attachment.", content_type = "text/csv", body = String),
         (status = 403, description = "The account may not download reports (`forbidden`)."),
-        (status = 422, description = "A date that cannot be read, or a reversed or too long \
-            range (`validation`)."),
+        (status = 422, description = "A date that cannot be read, or a reversed range \
+            (`validation`). Any length is allowed, and either bound may be left out."),
     ))]
 pub(super) async fn sessions_csv(
     State(state): State<AppState>,

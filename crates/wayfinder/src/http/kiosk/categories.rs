@@ -27,6 +27,8 @@ pub struct Card {
     pub id: String,
     pub name: String,
     pub colour: String,
+    /// The class of the name's colour on the card (see `card_text_class`).
+    pub text_class: &'static str,
     pub checked: bool,
 }
 
@@ -49,6 +51,7 @@ async fn cards(state: &AppState, chosen: &[String]) -> Result<Vec<Card>, PageErr
                 checked: chosen.contains(&id),
                 id,
                 name: c.category.name,
+                text_class: crate::http::shared::card_text_class(&c.category.colour),
                 colour: c.category.colour,
             }
         })

@@ -7,11 +7,13 @@ use crate::AppState;
 use crate::auth::{CurrentUser, Require, perm};
 use crate::error::AppError;
 use crate::http::routes::{Access, Routes};
-use crate::http::shared::{QueryParams, path_id};
+use crate::http::shared::{QueryParams, card_text_class, path_id};
 use crate::service::categories::{self, CategoryInput};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use domain::colour;
+use domain::provider::parse_colour;
 use domain::{PageNumber, Permission};
 use serde::Deserialize;
 use store::CategoryWithCount;
@@ -44,6 +46,16 @@ struct IndexPage {
     notice: Option<Notice>,
     categories: Vec<CategoryWithCount>,
     pager: Pager,
+}
+
+impl IndexPage {
+    fn colour_name(&self, hex: &str) -> &'static str {
+        colour::palette_name(hex).unwrap_or("")
+    }
+
+    fn low_contrast(&self, hex: &str) -> bool {
+        !colour::carries_card_text(hex)
+    }
 }
 
 async fn index(
@@ -79,6 +91,14 @@ struct FormPage {
     error: Option<AppError>,
 }
 
+/// A colour to pick on the form, drawn as the kiosk's card would show it.
+struct ColourOption {
+    name: String,
+    hex: String,
+    text_class: &'static str,
+    checked: bool,
+}
+
 impl FormPage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
@@ -87,6 +107,42 @@ impl FormPage {
     /// The problems listed at the top of the form, in the form's order.
     fn summary(&self) -> crate::http::pages::ErrorSummary {
         crate::http::pages::ErrorSummary::of(self.error.as_ref(), &["name", "colour"])
+    }
+
+    /// The palette, and the colour as stored or typed when it is not one of it.
+    fn colour_options(&self) -> Vec<ColourOption> {
+        let chosen = self.form.colour.trim().to_lowercase();
+        let mut options: Vec<ColourOption> = colour::PALETTE
+            .iter()
+            .map(|c| ColourOption {
+                name: c.name.into(),
+                hex: c.hex.into(),
+                text_class: card_text_class(c.hex),
+                checked: c.hex == chosen,
+            })
+            .collect();
+        if colour::palette_name(&chosen).is_none() && parse_colour(&chosen).is_ok() {
+            options.push(ColourOption {
+                name: format!("Current colour ({chosen})"),
+                text_class: card_text_class(&chosen),
+                hex: chosen,
+                checked: true,
+            });
+        }
+        options
+    }
+
+    /// A warning for a stored colour that white text cannot be read on.
+    fn low_contrast(&self) -> bool {
+        parse_colour(&self.form.colour).is_ok() && !colour::carries_card_text(&self.form.colour)
+    }
+
+    /// The name on the preview cards: the one typed, or an example.
+    fn preview_name(&self) -> &str {
+        match self.form.name.trim() {
+            "" => "Housing",
+            name => name,
+        }
     }
 }
 

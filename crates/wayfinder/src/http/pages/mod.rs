@@ -11,6 +11,7 @@ mod members;
 mod provider_picker;
 mod providers;
 mod reports;
+mod reports_chart;
 mod setup;
 mod sign_in;
 mod slots;

@@ -105,16 +105,24 @@ impl Browser {
     pub async fn open() -> Browser {
         let mut driver = Chromedriver::start();
         driver.wait_until_ready().await;
-        Browser::session(Arc::new(driver)).await
+        Browser::session(Arc::new(driver), true).await
+    }
+
+    /// A browser whose pages run no script, as with JavaScript turned off (issue 12: every
+    /// page works without it). WebDriver's own commands still work.
+    pub async fn open_without_script() -> Browser {
+        let mut driver = Chromedriver::start();
+        driver.wait_until_ready().await;
+        Browser::session(Arc::new(driver), false).await
     }
 
     /// A second person's browser: a session of its own (own profile, own cookies) on the same
     /// chromedriver, which saves starting another one.
     pub async fn another(&self) -> Browser {
-        Browser::session(self.driver.clone()).await
+        Browser::session(self.driver.clone(), true).await
     }
 
-    async fn session(driver: Arc<Chromedriver>) -> Browser {
+    async fn session(driver: Arc<Chromedriver>, script: bool) -> Browser {
         let profile = tempfile::tempdir().expect("browser profile dir");
         let downloads = tempfile::tempdir().expect("browser downloads dir");
         let capabilities = json!({
@@ -137,6 +145,8 @@ impl Browser {
                 "prefs": {
                     "download.default_directory": downloads.path().display().to_string(),
                     "download.prompt_for_download": false,
+                    // 1 allows the pages' scripts, 2 blocks them.
+                    "profile.managed_default_content_settings.javascript": if script { 1 } else { 2 },
                 },
             },
         });

@@ -254,7 +254,7 @@ async fn every_admin_page_passes_axe_at_desktop_and_phone_width() {
     let app = TestApp::spawn().await;
     let harbour = add_provider(&app, "Harbour Legal").await;
     add_provider(&app, "Northside Housing").await;
-    for (name, colour) in [("Housing", "#1f5fa8"), ("Legal help", "#f5b400")] {
+    for (name, colour) in [("Housing", "#1f5fa8"), ("Legal help", "#5c2d91")] {
         let input = CategoryInput {
             name: Some(name.into()),
             colour: Some(colour.into()),

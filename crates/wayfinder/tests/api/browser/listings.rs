@@ -26,7 +26,7 @@ async fn a_member_creates_a_booking_listing_in_two_categories_and_every_listing_
     )
     .await
     .expect("a provider");
-    for (name, colour) in [("Housing", "#1f5fa8"), ("Food", "#f5b400")] {
+    for (name, colour) in [("Housing", "#1f5fa8"), ("Food", "#8a5a00")] {
         let input = CategoryInput {
             name: Some(name.into()),
             colour: Some(colour.into()),
