@@ -25,6 +25,7 @@ pub fn routes() -> Routes {
         .get("/healthz", Access::Public, healthz)
         .get("/static/app.css", Access::Public, stylesheet)
         .get("/static/copy-link.js", Access::Public, copy_link_script)
+        .get("/static/kiosk.js", Access::Public, kiosk_script)
 }
 
 /// The table [`routes`] is built from, for the permission test.
@@ -87,6 +88,18 @@ async fn copy_link_script() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/copy-link.js"),
+    )
+        .into_response()
+}
+
+/// The kiosk's timer, idle warning and Print button.
+async fn kiosk_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/kiosk.js"),
     )
         .into_response()
 }

@@ -280,6 +280,7 @@ pub fn page_rows() -> Vec<Row> {
         get("/healthz", [200, 200, 200, 200]),
         get("/static/app.css", [200, 200, 200, 200]),
         get("/static/copy-link.js", [200, 200, 200, 200]),
+        get("/static/kiosk.js", [200, 200, 200, 200]),
         get("/sign-in", [303, 303, 303, 200]),
         // On to the code page, whether the address has an account or not.
         form(

@@ -176,7 +176,8 @@ fn every_page_that_needs_a_session_is_declared_with_a_permission() {
                 "/setup",
                 "/healthz",
                 "/static/app.css",
-                "/static/copy-link.js"
+                "/static/copy-link.js",
+                "/static/kiosk.js"
             ]
             .contains(p)),
         "{public:?}"
