@@ -4,7 +4,9 @@
 mod axe;
 mod driver;
 mod journeys;
+mod keyboard;
 mod kiosk;
+mod kiosk_plan;
 mod listings;
 mod slots;
 mod stations;
