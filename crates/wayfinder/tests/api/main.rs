@@ -14,6 +14,7 @@ mod kiosk_fixtures;
 mod kiosk_holds;
 mod kiosk_page_times;
 mod kiosk_pages;
+mod kiosk_print;
 mod kiosk_review;
 mod listing_fixtures;
 mod listing_pages;
