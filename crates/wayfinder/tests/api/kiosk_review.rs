@@ -28,7 +28,10 @@ pub(crate) async fn with_plan(app: &TestApp, w: &World<'_>, intake: &str, time: 
     let kiosk = Kiosk::open(app, w.token.clone()).await;
     kiosk.at_listings(&w.housing).await;
     let booked = kiosk
-        .post("/kiosk/selections", &[("listing_id", intake), ("slot_id", time)])
+        .post(
+            "/kiosk/selections",
+            &[("listing_id", intake), ("slot_id", time)],
+        )
         .await;
     assert_eq!(booked, (303, "/kiosk/listings".to_owned()));
     let added = kiosk
@@ -72,7 +75,9 @@ async fn the_review_shows_the_plan_and_remove_takes_items_out_from_either_page()
         "the booking still has its Remove there: {body}"
     );
     assert_eq!(
-        kiosk.post("/kiosk/remove", &[("listing_id", &intake)]).await,
+        kiosk
+            .post("/kiosk/remove", &[("listing_id", &intake)])
+            .await,
         (303, "/kiosk/review".to_owned())
     );
     let (_, body) = kiosk.page("/kiosk/review").await;
@@ -130,10 +135,7 @@ async fn every_step_says_which_of_five_it_is_and_back_to_consent_keeps_the_tick(
         "{body}"
     );
     let (_, body) = kiosk.page("/kiosk/listings").await;
-    assert!(
-        body.contains(r#"href="/kiosk/review">Continue"#),
-        "{body}"
-    );
+    assert!(body.contains(r#"href="/kiosk/review">Continue"#), "{body}");
 }
 
 #[tokio::test]
@@ -153,7 +155,10 @@ async fn categories_without_listings_are_left_out_of_the_page_and_the_api() {
 
     let (status, body) = kiosk.page("/kiosk/categories").await;
     assert_eq!(status, 200);
-    assert!(body.contains("Housing") && body.contains("Health"), "{body}");
+    assert!(
+        body.contains("Housing") && body.contains("Health"),
+        "{body}"
+    );
     assert!(!body.contains("Transport"), "{body}");
     let (status, api) = KioskApi::new(&app, &w.token).get("/categories").await;
     assert_eq!(status, 200);

@@ -9,10 +9,10 @@ mod categories;
 mod demographics;
 mod listings;
 mod print;
-mod submit_port;
 mod review;
 mod session;
 mod steps;
+mod submit_port;
 
 use crate::AppState;
 use crate::auth::station::{KioskStation, StationLinkQuery, open_station_link};
@@ -144,7 +144,9 @@ async fn keep_alive(State(state): State<AppState>, page: KioskPage) -> Result<Re
     };
     match crate::service::kiosk::keep_alive(&state, &principal(&page.kiosk), current.id).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(AppError::State { .. } | AppError::NotFound) => Ok(StatusCode::NOT_FOUND.into_response()),
+        Err(AppError::State { .. } | AppError::NotFound) => {
+            Ok(StatusCode::NOT_FOUND.into_response())
+        }
         Err(error) => Err(PageError(error)),
     }
 }

@@ -104,7 +104,11 @@ pub async fn visit(
 }
 
 /// Continue in the idle warning: the live session's request is recorded, as any page's is.
-pub async fn keep_alive(state: &AppState, station: &KioskPrincipal, id: KioskSessionId) -> Result<()> {
+pub async fn keep_alive(
+    state: &AppState,
+    station: &KioskPrincipal,
+    id: KioskSessionId,
+) -> Result<()> {
     let session = read(state, station, id).await?;
     if session.ended_at.is_some() {
         return Err(refused(StepRefusal::Ended));

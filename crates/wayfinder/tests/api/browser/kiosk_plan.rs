@@ -86,7 +86,10 @@ async fn a_whole_session_books_and_prints_at_desktop_and_phone_size_and_finish_l
     let w = world(&app).await;
     intake(&w).await;
     let slots = ["3 March 2026, 10:00 UTC", "3 March 2026, 10:30 UTC"];
-    let printed = ["Tuesday 3 March 2026, 10:00 am UTC", "Tuesday 3 March 2026, 10:30 am UTC"];
+    let printed = [
+        "Tuesday 3 March 2026, 10:00 am UTC",
+        "Tuesday 3 March 2026, 10:30 am UTC",
+    ];
     for ((screen, slot), printed) in SCREENS.into_iter().zip(slots).zip(printed) {
         let browser = Browser::open().await;
         browser.resize(screen).await;
@@ -228,13 +231,22 @@ async fn the_idle_warning_takes_the_focus_continue_keeps_the_session_and_30_minu
     tokio::time::sleep(Duration::from_millis(500)).await;
     let open = browser
         .client
-        .execute("return document.querySelector('dialog[open]') !== null;", vec![])
+        .execute(
+            "return document.querySelector('dialog[open]') !== null;",
+            vec![],
+        )
         .await
         .expect("dialog state");
     assert_eq!(open, Value::Bool(false), "Continue closes it");
-    assert_eq!(browser.focused().await, "I understand and I agree", "focus returns");
+    assert_eq!(
+        browser.focused().await,
+        "I understand and I agree",
+        "focus returns"
+    );
 
     shift_clock(&browser, 26 + 31).await;
-    browser.wait_for_text("main", "The session timed out.").await;
+    browser
+        .wait_for_text("main", "The session timed out.")
+        .await;
     browser.close().await;
 }
