@@ -123,3 +123,46 @@ async fn an_empty_plan_is_submitted_by_just_ending_the_session() {
     let (_, body) = kiosk.page("/kiosk/print").await;
     assert!(body.contains(WELCOME), "{body}");
 }
+
+/// Another session takes the slot as though the plan's hold had lapsed (the store is told it is
+/// 31 minutes later), without moving the app's clock or waking the sweep.
+async fn lose_the_hold(app: &TestApp, token: &str, slot: &str) {
+    use domain::audit::{Action, Actor, NewAuditEvent};
+    let other = crate::kiosk_fixtures::Kiosk::new(app, token).start().await;
+    let later = app.clock_now() + time::Duration::minutes(31);
+    let mut tx = app.state.store.begin().await.unwrap();
+    let held = tx
+        .hold_slot(
+            slot.parse().unwrap(),
+            other.parse().unwrap(),
+            later + time::Duration::minutes(30),
+            later,
+        )
+        .await
+        .unwrap();
+    assert!(held.is_some(), "the lapsed hold is free to take");
+    tx.commit(NewAuditEvent::new(later, Actor::Cli, Action::DemoLoaded))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_time_lost_before_submit_sends_the_client_back_to_choose_another() {
+    let app = TestApp::spawn().await;
+    let w = world(&app).await;
+    let (intake, times) = intake(&w).await;
+    let kiosk = with_plan(&app, &w, &intake, &times[0]).await;
+    lose_the_hold(&app, &w.token, &times[0]).await;
+
+    let (status, body) = kiosk
+        .post("/kiosk/review", &[("client_name", "Sam Citizen")])
+        .await;
+    assert_eq!(status, 409);
+    assert!(body.contains("Please choose another time."), "{body}");
+    assert!(body.contains("Step 4 of 5: Service Listings"), "{body}");
+    assert!(
+        !body.contains(&format!(r#"value="{}""#, times[0])),
+        "{body}"
+    );
+    assert!(body.contains(&format!(r#"value="{}""#, times[1])), "{body}");
+}
