@@ -87,6 +87,9 @@ pub enum Action {
     KioskSelectionRemoved,
     KioskSessionTerminated,
     KioskSessionAbandoned,
+    KioskSessionSubmitted,
+    KioskBookingMade,
+    KioskClientNameErased,
     SlotsCreated,
     SlotRemoved,
     SlotBookingCancelled,
@@ -134,6 +137,9 @@ impl Action {
             Action::KioskSelectionRemoved => "kiosk.selection_removed",
             Action::KioskSessionTerminated => "kiosk.session_terminated",
             Action::KioskSessionAbandoned => "kiosk.session_abandoned",
+            Action::KioskSessionSubmitted => "kiosk.session_submitted",
+            Action::KioskBookingMade => "kiosk.booking_made",
+            Action::KioskClientNameErased => "kiosk.client_name_erased",
             Action::SlotsCreated => "slots.created",
             Action::SlotRemoved => "slot.removed",
             Action::SlotBookingCancelled => "slot.booking_cancelled",
@@ -141,7 +147,7 @@ impl Action {
     }
 
     /// Every action, for the audit page's filter.
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 45] = [
         Action::SetupLinkIssued,
         Action::SetupCompleted,
         Action::UserCreated,
@@ -181,6 +187,9 @@ impl Action {
         Action::KioskSelectionRemoved,
         Action::KioskSessionTerminated,
         Action::KioskSessionAbandoned,
+        Action::KioskSessionSubmitted,
+        Action::KioskBookingMade,
+        Action::KioskClientNameErased,
         Action::SlotsCreated,
         Action::SlotRemoved,
         Action::SlotBookingCancelled,

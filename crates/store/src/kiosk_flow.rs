@@ -117,6 +117,20 @@ pub trait KioskFlowTx {
         outcome: Outcome,
         now: OffsetDateTime,
     ) -> StoreResult<bool>;
+    /// Submits a live session: turns every live hold of the session into a booking in one
+    /// conditional statement and returns how many became bookings (the caller compares with the
+    /// plan, and rolls back when a hold was lost); records `completed`, the sealed name and
+    /// when it is to be erased.
+    async fn submit_kiosk_session(
+        &mut self,
+        id: KioskSessionId,
+        sealed_name: Option<Vec<u8>>,
+        name_erase_at: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> StoreResult<u64>;
+    /// Erases the sealed names that are due at `now`; returns the sessions whose name went.
+    async fn erase_client_names(&mut self, now: OffsetDateTime)
+    -> StoreResult<Vec<KioskSessionId>>;
     /// Ends, as abandoned, every live session with no request since `idle_since`, and releases
     /// their holds.
     async fn abandon_idle_sessions(
@@ -177,6 +191,21 @@ pub(crate) const HOLD: &str = "UPDATE slots SET held_by_session = $1, held_until
      RETURNING listing_id, starts_at";
 pub(crate) const END: &str = "UPDATE kiosk_sessions SET ended_at = $2, outcome = $3
      WHERE id = $1 AND ended_at IS NULL";
+/// The booking: the session's own holds only, and only on slots nobody has booked, so a hold
+/// that lapsed and was taken by another session is simply not among them.
+pub(crate) const BOOK_HOLDS: &str = "UPDATE slots
+     SET booked_by_session = $1, held_by_session = NULL, held_until = NULL
+     WHERE held_by_session = $1 AND booked_by_session IS NULL";
+pub(crate) const COMPLETE: &str = "UPDATE kiosk_sessions SET ended_at = $2,
+       outcome = 'completed', client_name_sealed = $3, name_erase_at = $4
+     WHERE id = $1 AND ended_at IS NULL";
+/// Names due: by the stored end of the last appointment; a session recorded without it (demo
+/// data, sessions from before it existed) once none of its appointments is still to start.
+pub(crate) const ERASE_NAMES: &str = "UPDATE kiosk_sessions SET client_name_sealed = NULL
+     WHERE client_name_sealed IS NOT NULL AND (name_erase_at <= $1 OR (name_erase_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM kiosk_selections x
+         WHERE x.session_id = kiosk_sessions.id AND x.slot_starts_at > $1)))
+     RETURNING id";
 pub(crate) const RELEASE_HOLDS: &str =
     "UPDATE slots SET held_by_session = NULL, held_until = NULL WHERE held_by_session = $1";
 pub(crate) const ABANDON: &str = "UPDATE kiosk_sessions SET ended_at = $2, outcome = 'abandoned'

@@ -157,8 +157,8 @@ pub trait Store:
     /// Whether the database holds any account, provider or session (`demo` needs it empty).
     async fn has_data(&self) -> StoreResult<bool>;
 
-    /// Deletes expired sessions, secrets and old rate-limit hits, and client names whose
-    /// appointments are over.
+    /// Deletes expired sessions, secrets and old rate-limit hits. (Client names are erased by
+    /// [`KioskFlowTx::erase_client_names`], in an audited transaction.)
     async fn sweep(&self, now: OffsetDateTime) -> StoreResult<()>;
 }
 
@@ -216,16 +216,6 @@ macro_rules! stamp_store {
                         .bind(Time(now - LONGEST_RATE_WINDOW))
                         .execute(&self.pool)
                         .await?;
-                    // A client's name is kept only until their appointments are over (SPEC §1).
-                    sqlx::query(
-                        "UPDATE kiosk_sessions SET client_name_sealed = NULL
-                         WHERE client_name_sealed IS NOT NULL AND NOT EXISTS
-                           (SELECT 1 FROM kiosk_selections x
-                            WHERE x.session_id = kiosk_sessions.id AND x.slot_starts_at > $1)",
-                    )
-                    .bind(Time(now))
-                    .execute(&self.pool)
-                    .await?;
                     Ok(())
                 }
             }

@@ -56,6 +56,7 @@ macro_rules! embedded {
             (5, "slots", $crate::migrations::embedded!(@file $backend, "0005_slots.sql")),
             (7, "kiosk", $crate::migrations::embedded!(@file $backend, "0007_kiosk.sql")),
             (8, "stations", $crate::migrations::embedded!(@file $backend, "0008_stations.sql")),
+            (9, "name erasure", $crate::migrations::embedded!(@file $backend, "0009_name_erasure.sql")),
         ]
     };
     (@file $backend:literal, $name:literal) => {

@@ -1,11 +1,15 @@
-// The kiosk's timer, idle warning and Print button (SPEC §8.3). Without script the bar shows
-// the start time, the server ends an idle session after 30 minutes, and the browser prints.
+// The kiosk's timer, idle warning, Print button and print page's end (SPEC §8.3). Without
+// script the bar shows the start time, the server ends an idle session after 30 minutes and
+// refuses the print page after 15, and the browser's own command prints.
 (function () {
   var print = document.querySelector("[data-print]");
   if (print) {
     print.hidden = false;
     print.addEventListener("click", function () { window.print(); });
   }
+  // The print page leaves the screen when its time is up: reloaded, it is the welcome.
+  var closes = document.querySelector("[data-closes-in]");
+  if (closes) setTimeout(function () { location.reload(); }, closes.getAttribute("data-closes-in") * 1000);
   var timer = document.querySelector("[data-started-at]");
   var dialog = document.getElementById("kiosk-idle");
   if (!timer || !dialog || !dialog.showModal) return;

@@ -319,6 +319,40 @@ macro_rules! stamp_kiosk_flow {
                 }
 
                 #[tracing::instrument(skip_all)]
+                async fn submit_kiosk_session(
+                    &mut self,
+                    id: KioskSessionId,
+                    sealed_name: Option<Vec<u8>>,
+                    name_erase_at: Option<OffsetDateTime>,
+                    now: OffsetDateTime,
+                ) -> StoreResult<u64> {
+                    let booked = sqlx::query(sql::BOOK_HOLDS)
+                        .bind(Id(id))
+                        .execute(&mut *self.tx)
+                        .await?;
+                    sqlx::query(sql::COMPLETE)
+                        .bind(Id(id))
+                        .bind(Time(now))
+                        .bind(sealed_name)
+                        .bind(codec::time(name_erase_at))
+                        .execute(&mut *self.tx)
+                        .await?;
+                    Ok(booked.rows_affected())
+                }
+
+                #[tracing::instrument(skip_all)]
+                async fn erase_client_names(
+                    &mut self,
+                    now: OffsetDateTime,
+                ) -> StoreResult<Vec<KioskSessionId>> {
+                    let erased: Vec<(Id<KioskSessionId>,)> = sqlx::query_as(sql::ERASE_NAMES)
+                        .bind(Time(now))
+                        .fetch_all(&mut *self.tx)
+                        .await?;
+                    Ok(erased.into_iter().map(|(id,)| id.0).collect())
+                }
+
+                #[tracing::instrument(skip_all)]
                 async fn abandon_idle_sessions(
                     &mut self,
                     idle_since: OffsetDateTime,

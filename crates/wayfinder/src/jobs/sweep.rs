@@ -29,6 +29,12 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
                     tracing::warn!(error = %error, "abandoning idle kiosk sessions failed")
                 }
             }
+            // A client's sealed name goes once the last of their appointments has ended.
+            match crate::service::kiosk::submit::erase_due_names(&state).await {
+                Ok(0) => {}
+                Ok(erased) => tracing::info!(erased, "erased kiosk clients' names"),
+                Err(error) => tracing::warn!(error = %error, "erasing kiosk clients' names failed"),
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(POLL) => {}

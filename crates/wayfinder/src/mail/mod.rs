@@ -2,6 +2,7 @@
 //! them, sealed (encrypted) so that no sign-in secret lies in the queue in clear, and delivered by
 //! a background worker through one of the transports.
 
+pub mod ics;
 pub mod instance;
 pub mod templates;
 pub mod transport;
@@ -30,6 +31,19 @@ pub struct Body {
     /// The plain-text part, always present.
     pub text: String,
     pub html: Option<String>,
+    /// Files sent with the message (a booking's `.ics`); sealed with the rest, so erased with
+    /// the body once the message is delivered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A text file attached to a message.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Attachment {
+    pub filename: String,
+    /// The full `Content-Type`, parameters included (`text/calendar; method=PUBLISH`).
+    pub content_type: String,
+    pub content: String,
 }
 
 /// Queues `email` inside `tx`; it is sent only if the transaction commits.

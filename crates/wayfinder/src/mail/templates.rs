@@ -1,8 +1,10 @@
 //! The text of every message, from askama templates in `templates/email/`.
 
-use super::{Body, Email};
+use super::{Attachment, Body, Email};
+use crate::service::zone;
 use askama::Template;
-use domain::{Role, User};
+use domain::{EmailAddress, Role, User};
+use time::OffsetDateTime;
 
 #[derive(Template)]
 #[template(path = "email/sign_in.txt")]
@@ -80,6 +82,7 @@ fn text(template: impl Template) -> Body {
             .render()
             .expect("email templates render from plain strings"),
         html: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -118,5 +121,77 @@ pub fn invitation(
             expires: &expires,
         }),
         secret_of: Some(user.id),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/booking.txt")]
+struct BookingText<'a> {
+    listing: &'a str,
+    date: &'a str,
+    time: &'a str,
+    duration: i64,
+    client: &'a str,
+    station: &'a str,
+    reference: &'a str,
+}
+
+/// A booking made at the kiosk, as its confirmation tells the provider.
+#[derive(Debug, Clone)]
+pub struct Booking<'a> {
+    pub to: EmailAddress,
+    pub listing_name: &'a str,
+    pub starts_at: OffsetDateTime,
+    pub duration_minutes: i64,
+    pub client_name: &'a str,
+    pub station_name: &'a str,
+    pub reference: &'a str,
+    /// The calendar event's UID: stable for the booking.
+    pub uid: &'a str,
+    pub address: &'a str,
+    pub now: OffsetDateTime,
+}
+
+/// The confirmation to the provider, with the appointment as an `.ics` file. The subject stays
+/// in the queue after delivery, so it carries no name; the body (sealed, erased once sent) does.
+pub fn booking(b: &Booking<'_>, zone: &jiff::tz::TimeZone) -> Email {
+    let date = zone::local(b.starts_at, zone)
+        .strftime("%Y-%m-%d")
+        .to_string();
+    let clock = zone::clock(b.starts_at, zone);
+    let mut body = text(BookingText {
+        listing: b.listing_name,
+        date: &date,
+        time: &clock,
+        duration: b.duration_minutes,
+        client: b.client_name,
+        station: b.station_name,
+        reference: b.reference,
+    });
+    let event = super::ics::Event {
+        uid: b.uid,
+        stamp: b.now,
+        starts_at: b.starts_at,
+        ends_at: b.starts_at + time::Duration::minutes(b.duration_minutes),
+        summary: &format!("{} ({})", b.listing_name, b.reference),
+        description: &format!(
+            "Client: {}\nStation: {}\nReference: {}",
+            b.client_name, b.station_name, b.reference
+        ),
+        location: b.address,
+    };
+    body.attachments.push(Attachment {
+        filename: "appointment.ics".into(),
+        content_type: "text/calendar; method=PUBLISH; charset=UTF-8".into(),
+        content: super::ics::calendar(&event),
+    });
+    Email {
+        to: b.to.clone(),
+        subject: format!(
+            "Booking {}: {} on {date} at {clock}",
+            b.reference, b.listing_name
+        ),
+        body,
+        secret_of: None,
     }
 }

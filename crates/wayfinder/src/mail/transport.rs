@@ -22,10 +22,12 @@ pub struct Outgoing {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    pub attachments: Vec<super::Attachment>,
 }
 
 impl Outgoing {
-    fn to_message(&self, from: &Mailbox) -> anyhow::Result<Message> {
+    /// The RFC 5322 message as it goes out from `from`.
+    pub fn to_message(&self, from: &Mailbox) -> anyhow::Result<Message> {
         let builder = Message::builder()
             .from(from.clone())
             .to(self.to.parse().context("invalid recipient")?)
@@ -34,14 +36,26 @@ impl Outgoing {
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
             .body(plain_body(&self.text));
-        Ok(match &self.html {
-            None => builder.singlepart(text)?,
-            Some(html) => builder.multipart(
-                MultiPart::alternative()
+        let parts = match (&self.html, self.attachments.is_empty()) {
+            (None, true) => return Ok(builder.singlepart(text)?),
+            (None, false) => MultiPart::mixed().singlepart(text),
+            (Some(html), no_files) => {
+                let alternative = MultiPart::alternative()
                     .singlepart(text)
-                    .singlepart(SinglePart::html(html.clone())),
-            )?,
-        })
+                    .singlepart(SinglePart::html(html.clone()));
+                if no_files {
+                    return Ok(builder.multipart(alternative)?);
+                }
+                MultiPart::mixed().multipart(alternative)
+            }
+        };
+        let parts = self.attachments.iter().try_fold(parts, |parts, file| {
+            let kind = ContentType::parse(&file.content_type).context("attachment type")?;
+            let part = lettre::message::Attachment::new(file.filename.clone())
+                .body(file.content.clone(), kind);
+            anyhow::Ok(parts.singlepart(part))
+        })?;
+        Ok(builder.multipart(parts)?)
     }
 }
 

@@ -143,6 +143,7 @@ async fn deliver(
                 subject: queued.subject.clone(),
                 text: body.text,
                 html: body.html,
+                attachments: body.attachments,
             };
             match tokio::time::timeout(deadline, transport.send(&outgoing)).await {
                 Ok(sent) => sent,

@@ -59,14 +59,25 @@ pub fn sqlite3_ok(db: &Path, sql: &str) -> String {
 /// uses PostgreSQL), which must succeed; returns its trimmed output, fields separated by `|`.
 /// Write the SQL so that both dialects read it alike (booleans as `CAST(… AS INTEGER)`).
 pub fn database_sql_ok(database: &TestDatabase, sql: &str) -> String {
+    let output = database_sql(database, sql);
+    assert!(
+        output.status.success(),
+        "the database CLI failed on {sql:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// [`database_sql_ok`] for a statement that may fail (a constraint or trigger at work).
+pub fn database_sql(database: &TestDatabase, sql: &str) -> std::process::Output {
     let Some(url) = database.postgres_url() else {
         let file = database
             .url
             .strip_prefix("sqlite://")
             .expect("a SQLite URL");
-        return sqlite3_ok(Path::new(file), sql);
+        return sqlite3(Path::new(file), sql);
     };
-    let output = std::process::Command::new("psql")
+    std::process::Command::new("psql")
         .args([
             "-X",
             "-A",
@@ -82,13 +93,7 @@ pub fn database_sql_ok(database: &TestDatabase, sql: &str) -> String {
             sql,
         ])
         .output()
-        .unwrap_or_else(|error| panic!("cannot run psql ({error})"));
-    assert!(
-        output.status.success(),
-        "psql failed on {sql:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+        .unwrap_or_else(|error| panic!("cannot run psql ({error})"))
 }
 
 /// The files that hold the app's data, for byte scans: those of its data directory (the SQLite
@@ -161,6 +166,7 @@ impl RawMail {
             subject: self.header("Subject").to_owned(),
             text: self.body.clone(),
             html: None,
+            attachments: Vec::new(),
         })
     }
 }

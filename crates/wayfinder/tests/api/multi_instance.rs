@@ -103,6 +103,7 @@ async fn twenty_messages_queued_at_once_are_each_delivered_exactly_once() {
             body: Body {
                 text: format!("Hello {to}"),
                 html: None,
+                attachments: Vec::new(),
             },
             secret_of: None,
         };

@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(listings))
         .routes(routes!(add_selection))
         .routes(routes!(remove_selection))
+        .routes(routes!(submit))
         .routes(routes!(terminate))
 }
 
@@ -282,6 +283,49 @@ async fn remove_selection(
     let station = principal(&station);
     flow::remove_selection(&state, &station, path_id(&id)?, path_id(&listing)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitBody {
+    /// The client's name: required when the plan holds a booking, ignored otherwise.
+    #[serde(default)]
+    pub client_name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Submitted {
+    pub session: SessionView,
+    /// The print page, a path under `/kiosk` that the station's browser can open.
+    pub print_url: &'static str,
+}
+
+#[utoipa::path(post, path = "/kiosk/sessions/{id}/submit", tag = "kiosk",
+    extensions(("x-permission" = json!("station"))), operation_id = "kiosk_submit",
+    params(("id" = String, Path, description = "The session's id.")),
+    request_body = SubmitBody, security(("station_token" = [])),
+    responses(
+        (status = 200, description = "Completed: holds became bookings and their \
+            confirmations are queued.", body = Submitted),
+        (status = 409, description = "A chosen time was taken meanwhile (`slot_taken`), the \
+            categories are not chosen yet (`step_not_reached`), or the session has ended \
+            (`session_ended`)."),
+        (status = 422, description = "The plan holds a booking and the client's name is \
+            missing or not valid (`validation`)."),
+    ))]
+async fn submit(
+    State(state): State<AppState>,
+    station: KioskStation,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SubmitBody>,
+) -> Result<Json<Submitted>> {
+    let (station, id) = (principal(&station), path_id(&id)?);
+    kiosk::submit::submit(&state, &station, id, body.client_name.as_deref()).await?;
+    let Json(session) = answer(&state, &station, id).await?;
+    Ok(Json(Submitted {
+        session,
+        print_url: "/kiosk/print",
+    }))
 }
 
 #[utoipa::path(post, path = "/kiosk/sessions/{id}/terminate", tag = "kiosk",

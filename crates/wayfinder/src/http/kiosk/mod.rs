@@ -12,7 +12,6 @@ mod print;
 mod review;
 mod session;
 mod steps;
-mod submit_port;
 
 use crate::AppState;
 use crate::auth::station::{KioskStation, StationLinkQuery, open_station_link};

@@ -4,13 +4,13 @@
 
 use super::principal;
 use super::session::KioskPage;
-use super::submit_port::{self as submit, PRINT_WINDOW, PrintPlan};
 use crate::AppState;
 use crate::auth::station::KioskStation;
 use crate::error::AppError;
 use crate::http::pages::{PageError, render};
 use crate::http::routes::{Access, Routes};
 use crate::local_time::{day, time_of_day};
+use crate::service::kiosk::submit::{self, PRINT_WINDOW, PrintPlan};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -52,7 +52,8 @@ struct PrintPage {
     reference: String,
     appointments: Vec<Appointment>,
     services: Vec<Service>,
-    /// Seconds until the page may no longer be shown: it then reloads, into the welcome.
+    /// Seconds until the page may no longer be shown: the script then reloads it, into the
+    /// welcome (a `<meta>` refresh would be a time limit no one can adjust, WCAG 2.2.1).
     refresh: i64,
 }
 

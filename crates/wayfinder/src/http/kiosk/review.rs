@@ -5,13 +5,13 @@
 use super::principal;
 use super::session::{KioskPage, TopBar};
 use super::steps::{refused, step_page};
-use super::submit_port as submit;
 use crate::AppState;
 use crate::error::AppError;
 use crate::http::pages::{PageError, PageForm, field_error, render, render_status};
 use crate::http::routes::{Access, Routes};
 use crate::local_time;
 use crate::service::kiosk::flow;
+use crate::service::kiosk::submit;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -47,6 +47,8 @@ struct ReviewPage {
     /// The client's name as typed, shown again with its error.
     name: String,
     error: Option<String>,
+    /// Said at the top: the plan changed while it was being submitted.
+    problem: Option<String>,
 }
 
 impl ReviewPage {
@@ -74,6 +76,7 @@ impl ReviewPage {
             information: information.into_iter().map(item).collect(),
             name: String::new(),
             error: None,
+            problem: None,
         }
     }
 }
@@ -133,6 +136,17 @@ async fn submit_plan(
                 ..page
             };
             super::listings::show(&state, page, Some((StatusCode::CONFLICT, message))).await
+        }
+        Err(AppError::State {
+            code: "plan_changed",
+            message,
+        }) => {
+            // Changed in another tab meanwhile: the plan as it is now, to check again.
+            let session =
+                crate::service::kiosk::flow::current(&state, &station, current.id).await?;
+            let mut review = ReviewPage::new(&state, current.top, &session.selections);
+            review.problem = Some(message);
+            Ok(render_status(StatusCode::CONFLICT, &review))
         }
         Err(AppError::State { code, .. }) => Ok(refused(&state, &page.kiosk, code)),
         Err(error) => Err(PageError(error)),

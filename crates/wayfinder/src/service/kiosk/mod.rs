@@ -4,6 +4,7 @@
 
 pub mod flow;
 pub mod listings;
+pub mod submit;
 
 use crate::AppState;
 use crate::error::{AppError, Result};

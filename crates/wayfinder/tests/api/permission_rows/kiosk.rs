@@ -49,6 +49,12 @@ pub fn kiosk_rows() -> Vec<Row> {
         ),
         row(
             "POST",
+            "/api/v1/kiosk/sessions/{station}/submit",
+            json(json!({ "client_name": "Pat" })),
+            KIOSK_API,
+        ),
+        row(
+            "POST",
             "/api/v1/kiosk/sessions/{station}/terminate",
             Body::None,
             KIOSK_API,

@@ -267,14 +267,24 @@ async fn a_clients_name_is_erased_once_their_appointments_are_over() {
     let named =
         || db.raw("UPDATE kiosk_sessions SET age = age WHERE client_name_sealed IS NOT NULL");
 
-    db.store.sweep(now).await.unwrap();
+    // The sweep's erasure, in its own audited transaction; returns how many names went.
+    let store = &db.store;
+    let erase = |at| async move {
+        let mut tx = store.begin().await.unwrap();
+        let erased = tx.erase_client_names(at).await.unwrap();
+        tx.commit(event(Action::KioskClientNameErased))
+            .await
+            .unwrap();
+        erased.len()
+    };
+    assert_eq!(erase(now).await, 1);
     assert_eq!(
         named().await.unwrap(),
         2,
         "a name without any booking goes at once"
     );
-    db.store.sweep(now + Duration::days(2)).await.unwrap();
+    assert_eq!(erase(now + Duration::days(2)).await, 1);
     assert_eq!(named().await.unwrap(), 1, "tomorrow's appointment is over");
-    db.store.sweep(now + Duration::days(4)).await.unwrap();
+    assert_eq!(erase(now + Duration::days(4)).await, 1);
     assert_eq!(named().await.unwrap(), 0);
 }
