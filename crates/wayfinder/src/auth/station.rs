@@ -64,6 +64,8 @@ impl KioskStation {
 #[derive(Debug, Default, Deserialize)]
 pub struct StationLinkQuery {
     pub station: Option<String>,
+    /// Set by the kiosk's script when the idle limit has passed.
+    pub timed_out: Option<String>,
 }
 
 /// The station link (`/kiosk?station=TOKEN`): a live token is stored in the station cookie and

@@ -23,9 +23,17 @@ pub fn routes() -> Routes {
     pages::routes()
         .merge(kiosk::routes())
         .get("/healthz", Access::Public, healthz)
-        .get("/static/app.css", Access::Public, stylesheet)
-        .get("/static/copy-link.js", Access::Public, copy_link_script)
-        .get("/static/dashboard.js", Access::Public, dashboard_script)
+        .get("/static/app.css", Access::Public, || asset(CSS, STYLESHEET))
+        // The copy button of the station link page.
+        .get("/static/copy-link.js", Access::Public, || {
+            asset(JS, COPY_LINK)
+        })
+        // Search as you type, the error summary's focus, the role-aware provider checklist.
+        .get("/static/dashboard.js", Access::Public, || {
+            asset(JS, DASHBOARD)
+        })
+        // The kiosk's timer, idle warning and Print button.
+        .get("/static/kiosk.js", Access::Public, || asset(JS, KIOSK))
 }
 
 /// The table [`routes`] is built from, for the permission test.
@@ -73,37 +81,21 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../static/app.css"),
-    )
-        .into_response()
-}
+const CSS: &str = "text/css; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+const STYLESHEET: &str = include_str!("../../static/app.css");
+const COPY_LINK: &str = include_str!("../../static/copy-link.js");
+const DASHBOARD: &str = include_str!("../../static/dashboard.js");
+const KIOSK: &str = include_str!("../../static/kiosk.js");
 
-/// The copy button of the station link page.
-async fn copy_link_script() -> Response {
+/// A static file compiled into the binary; browsers may keep it for an hour.
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../static/copy-link.js"),
-    )
-        .into_response()
-}
-
-/// Search as you type, the error summary's focus, the role-aware provider checklist.
-async fn dashboard_script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../static/dashboard.js"),
+        body,
     )
         .into_response()
 }

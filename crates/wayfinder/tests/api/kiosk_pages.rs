@@ -132,6 +132,11 @@ impl Kiosk {
             .send()
             .await
             .unwrap();
+        assert_eq!(
+            response.headers()["cache-control"],
+            "no-store",
+            "POST {path} is never kept"
+        );
         let status = response.status().as_u16();
         let location = response
             .headers()
@@ -285,6 +290,10 @@ async fn categories_are_cards_in_their_colours_and_back_keeps_the_choice() {
         .await;
     assert_eq!(status, 201, "{housing}");
     let housing = housing["id"].as_str().unwrap().to_owned();
+    // Only a category with a listing is offered.
+    let provider = admin.create_provider("Eastside").await;
+    let body = json!({ "kind": "information", "name": "Rent help", "category_ids": [&housing] });
+    listing(&admin, &provider, body).await;
     let id = kiosk.start().await;
     kiosk.post("/kiosk/consent", &[("consent", "yes")]).await;
     let answers = [

@@ -16,6 +16,8 @@ mod kiosk_fixtures;
 mod kiosk_holds;
 mod kiosk_page_times;
 mod kiosk_pages;
+mod kiosk_print;
+mod kiosk_review;
 mod kiosk_submit;
 mod kiosk_submit_fixtures;
 mod kiosk_submit_privacy;

@@ -281,6 +281,7 @@ pub fn page_rows() -> Vec<Row> {
         get("/static/app.css", [200, 200, 200, 200]),
         get("/static/copy-link.js", [200, 200, 200, 200]),
         get("/static/dashboard.js", [200, 200, 200, 200]),
+        get("/static/kiosk.js", [200, 200, 200, 200]),
         get("/sign-in", [303, 303, 303, 200]),
         // On to the code page, whether the address has an account or not.
         form(

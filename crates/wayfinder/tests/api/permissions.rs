@@ -177,7 +177,8 @@ fn every_page_that_needs_a_session_is_declared_with_a_permission() {
                 "/healthz",
                 "/static/app.css",
                 "/static/copy-link.js",
-                "/static/dashboard.js"
+                "/static/dashboard.js",
+                "/static/kiosk.js"
             ]
             .contains(p)),
         "{public:?}"

@@ -55,7 +55,7 @@ pub struct KioskCategories {
 #[utoipa::path(get, path = "/kiosk/categories", tag = "kiosk",
     extensions(("x-permission" = json!("station"))), operation_id = "kiosk_categories",
     security(("station_token" = [])),
-    responses((status = 200, description = "Every category, by name.", body = KioskCategories)))]
+    responses((status = 200, description = "Every category that has a listing, by name.", body = KioskCategories)))]
 async fn categories(
     State(state): State<AppState>,
     _station: KioskStation,

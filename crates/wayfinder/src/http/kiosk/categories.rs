@@ -91,7 +91,7 @@ async fn save(
     PageForm(form): PageForm<CategoriesForm>,
 ) -> Result<Response, PageError> {
     let Some(current) = kiosk.current else {
-        return Ok(super::welcome_page(&state, &kiosk.kiosk));
+        return Ok(super::welcome_page(&state, &kiosk.kiosk, kiosk.ended));
     };
     // An id that cannot be read names no category: the service then says one no longer exists.
     let chosen: Vec<CategoryId> = form

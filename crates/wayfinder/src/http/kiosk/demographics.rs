@@ -121,7 +121,7 @@ async fn save(
     PageForm(form): PageForm<DemographicsForm>,
 ) -> Result<Response, PageError> {
     let Some(current) = kiosk.current else {
-        return Ok(super::welcome_page(&state, &kiosk.kiosk));
+        return Ok(super::welcome_page(&state, &kiosk.kiosk, kiosk.ended));
     };
     let age = if form.age_unsaid.is_some() {
         AgeAnswer::PreferNotToSay

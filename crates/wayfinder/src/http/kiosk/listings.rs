@@ -88,13 +88,13 @@ fn card(state: &AppState, s: Shown, selections: &[Selection]) -> Card {
 }
 
 /// The page, with a problem to say at its top.
-async fn show(
+pub(super) async fn show(
     state: &AppState,
     kiosk: KioskPage,
     problem: Option<(StatusCode, String)>,
 ) -> Result<Response, PageError> {
     let Some(current) = kiosk.current else {
-        return Ok(super::welcome_page(state, &kiosk.kiosk));
+        return Ok(super::welcome_page(state, &kiosk.kiosk, kiosk.ended));
     };
     let shown = match listings(state, &principal(&kiosk.kiosk), current.id).await {
         Ok(shown) => shown,
@@ -138,7 +138,7 @@ async fn choose(
     PageForm(form): PageForm<ChooseForm>,
 ) -> Result<Response, PageError> {
     let Some(current) = &kiosk.current else {
-        return Ok(super::welcome_page(&state, &kiosk.kiosk));
+        return Ok(super::welcome_page(&state, &kiosk.kiosk, kiosk.ended));
     };
     let not_shown = || AppError::field("listing_id", "This service cannot be chosen here.");
     let listing = form.listing_id.parse().map_err(|_| not_shown());

@@ -8,17 +8,22 @@
 mod categories;
 mod demographics;
 mod listings;
+mod print;
+mod review;
 mod session;
 mod steps;
 
 use crate::AppState;
 use crate::auth::station::{KioskStation, StationLinkQuery, open_station_link};
+use crate::error::AppError;
 use crate::http::pages::{PageError, render};
 use crate::http::routes::{Access, Routes};
 use crate::service::kiosk::{KioskPrincipal, flow};
 use askama::Template;
 use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::report::Outcome;
 use session::{KioskPage, forget_session, session_cookie};
 
 /// The kiosk's pages, each reachable by a station only.
@@ -28,7 +33,10 @@ pub fn routes() -> Routes {
         .post("/kiosk/sessions", Access::Station, start)
         .get("/kiosk/terminate", Access::Station, confirm_terminate)
         .post("/kiosk/terminate", Access::Station, terminate)
+        .post("/kiosk/keep-alive", Access::Station, keep_alive)
         .merge(steps::routes())
+        .merge(review::routes())
+        .merge(print::routes())
 }
 
 /// The station as the kiosk service names it.
@@ -43,6 +51,7 @@ fn principal(station: &KioskStation) -> KioskPrincipal {
 #[template(path = "kiosk/welcome.html")]
 struct Welcome {
     station_name: String,
+    timed_out: bool,
 }
 
 /// `GET /kiosk`: a station link first (it sets the station cookie and comes back here without
@@ -56,16 +65,27 @@ async fn welcome(
         return answer;
     }
     let (mut parts, _) = request.into_parts();
-    match KioskStation::from_request_parts(&mut parts, &state).await {
-        Ok(kiosk) => welcome_page(&state, &kiosk),
+    match KioskPage::from_request_parts(&mut parts, &state).await {
+        // The script sends the kiosk here when the idle limit has passed (`?timed_out=1`); the
+        // sweep then ends the session, if it has not already.
+        Ok(page) if query.timed_out.is_some() => {
+            welcome_page(&state, &page.kiosk, Some(Outcome::Abandoned))
+        }
+        Ok(page) => welcome_page(&state, &page.kiosk, page.ended),
         Err(rejection) => rejection,
     }
 }
 
-/// The welcome screen; any session cookie left over is forgotten.
-pub(super) fn welcome_page(state: &AppState, kiosk: &KioskStation) -> Response {
+/// The welcome screen, saying so when the last session timed out; any session cookie left
+/// over is forgotten.
+pub(super) fn welcome_page(
+    state: &AppState,
+    kiosk: &KioskStation,
+    ended: Option<Outcome>,
+) -> Response {
     let page = Welcome {
         station_name: kiosk.station.name.clone(),
+        timed_out: ended == Some(Outcome::Abandoned),
     };
     (forget_session(&state.config), render(&page)).into_response()
 }
@@ -92,7 +112,7 @@ async fn confirm_terminate(State(state): State<AppState>, page: KioskPage) -> Re
             back: steps::path_of(crate::service::kiosk::step(&current.session)),
             top: current.top,
         }),
-        None => welcome_page(&state, &page.kiosk),
+        None => welcome_page(&state, &page.kiosk, page.ended),
     }
 }
 
@@ -101,5 +121,31 @@ async fn terminate(State(state): State<AppState>, page: KioskPage) -> Result<Res
     if let Some(current) = page.current {
         flow::terminate(&state, &principal(&page.kiosk), current.id).await?;
     }
-    Ok((forget_session(&state.config), Redirect::to("/kiosk")).into_response())
+    Ok(leave(&state))
+}
+
+/// Back to the welcome with the session cookie gone and the browser's copies of the client's
+/// pages dropped (the station cookie stays, so no `"cookies"`): Back then shows nothing of them.
+pub(super) fn leave(state: &AppState) -> Response {
+    (
+        [("clear-site-data", "\"cache\", \"storage\"")],
+        forget_session(&state.config),
+        Redirect::to("/kiosk"),
+    )
+        .into_response()
+}
+
+/// Continue in the idle warning: the request itself counts as activity. `204` for a live
+/// session, `404` when it has ended (the script then goes to the welcome).
+async fn keep_alive(State(state): State<AppState>, page: KioskPage) -> Result<Response, PageError> {
+    let Some(current) = page.current else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    match crate::service::kiosk::keep_alive(&state, &principal(&page.kiosk), current.id).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(AppError::State { .. } | AppError::NotFound) => {
+            Ok(StatusCode::NOT_FOUND.into_response())
+        }
+        Err(error) => Err(PageError(error)),
+    }
 }

@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use domain::KioskSessionId;
-use domain::report::KioskSession;
+use domain::report::{KioskSession, Outcome};
 
 /// The session cookie's name; `__Secure-` on https, as the station cookie.
 fn cookie_name(config: &Config) -> &'static str {
@@ -42,8 +42,12 @@ pub fn forget_session(config: &Config) -> CookieJar {
 
 /// What the kiosk layout's top bar says.
 pub struct TopBar {
-    /// "10:42", in the site's time zone.
+    /// "10:42", in the site's time zone: what the bar shows without script.
     pub started: String,
+    /// The start and the server's time now (RFC 3339), for the script's timer: the kiosk's own
+    /// clock may be wrong, so it counts from the server's.
+    pub started_at: String,
+    pub now: String,
     /// Only an https base URL makes the connection encrypted.
     pub encrypted: bool,
 }
@@ -60,6 +64,17 @@ pub struct Current {
 pub struct KioskPage {
     pub kiosk: KioskStation,
     pub current: Option<Current>,
+    /// The id the cookie names when it is a session of this station, live or ended: the print
+    /// page outlives the session by a while.
+    pub cookie_id: Option<KioskSessionId>,
+    /// How the cookie's session ended, when it has: the welcome then says it timed out.
+    pub ended: Option<Outcome>,
+}
+
+/// An instant as RFC 3339, for the script.
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// "10:42" in the site's time zone.
@@ -89,16 +104,26 @@ impl FromRequestParts<AppState> for KioskPage {
                 .map_err(|e| crate::http::pages::PageError(e.into()).into_response())?,
             None => None,
         };
-        let current = session
-            .filter(|s| s.station_id == kiosk.station.id && s.ended_at.is_none())
+        let ours = session.filter(|s| s.station_id == kiosk.station.id);
+        let cookie_id = ours.as_ref().map(|s| s.id);
+        let ended = ours.as_ref().and_then(|s| s.ended_at.and(s.outcome));
+        let current = ours
+            .filter(|s| s.ended_at.is_none())
             .map(|session| Current {
                 id: session.id,
                 top: TopBar {
                     started: clock(&state.config, session.started_at),
+                    started_at: rfc3339(session.started_at),
+                    now: rfc3339(state.now()),
                     encrypted: state.config.https,
                 },
                 session,
             });
-        Ok(KioskPage { kiosk, current })
+        Ok(KioskPage {
+            kiosk,
+            current,
+            cookie_id,
+            ended,
+        })
     }
 }

@@ -24,13 +24,14 @@ pub fn routes() -> Routes {
         .merge(super::listings::routes())
 }
 
-/// The page of a step; review has no page of its own yet and shows the listings.
+/// The page of a step.
 pub fn path_of(step: Step) -> &'static str {
     match step {
         Step::Consent => "/kiosk/consent",
         Step::Demographics => "/kiosk/demographics",
         Step::Categories => "/kiosk/categories",
-        Step::Listings | Step::Review => "/kiosk/listings",
+        Step::Listings => "/kiosk/listings",
+        Step::Review => "/kiosk/review",
         Step::Ended => "/kiosk",
     }
 }
@@ -39,6 +40,8 @@ pub fn path_of(step: Step) -> &'static str {
 #[template(path = "kiosk/consent.html")]
 struct Consent {
     top: TopBar,
+    /// Given before: Back to step 1 shows the box ticked.
+    consented: bool,
     error: Option<String>,
 }
 
@@ -50,7 +53,7 @@ pub(super) async fn step_page(
     show: impl FnOnce(Current) -> Response,
 ) -> Result<Response, PageError> {
     let Some(current) = page.current else {
-        return Ok(welcome_page(state, &page.kiosk));
+        return Ok(welcome_page(state, &page.kiosk, page.ended));
     };
     match kiosk::visit(state, &principal(&page.kiosk), current.id, step).await {
         Ok(_) => Ok(show(current)),
@@ -66,6 +69,7 @@ async fn consent_page(
 ) -> Result<Response, PageError> {
     step_page(&state, page, Step::Consent, |current| {
         render(&Consent {
+            consented: current.session.consented_at.is_some(),
             top: current.top,
             error: None,
         })
@@ -86,7 +90,7 @@ async fn give_consent(
     PageForm(form): PageForm<ConsentForm>,
 ) -> Result<Response, PageError> {
     let Some(current) = page.current else {
-        return Ok(welcome_page(&state, &page.kiosk));
+        return Ok(welcome_page(&state, &page.kiosk, page.ended));
     };
     let agreed = form.consent.as_deref() == Some("yes");
     match flow::consent(&state, &principal(&page.kiosk), current.id, agreed).await {
@@ -95,6 +99,7 @@ async fn give_consent(
             let message = crate::http::pages::field_error(Some(&error), "consent");
             let page = Consent {
                 top: current.top,
+                consented: false,
                 error: message,
             };
             Ok(render_status(error.status(), &page))
@@ -108,7 +113,7 @@ async fn give_consent(
 /// yet sends the client to the first step (each page then leads on).
 pub(super) fn refused(state: &AppState, kiosk: &KioskStation, code: &str) -> Response {
     if code == "session_ended" {
-        welcome_page(state, kiosk)
+        welcome_page(state, kiosk, None)
     } else {
         Redirect::to("/kiosk/consent").into_response()
     }

@@ -104,6 +104,20 @@ pub async fn visit(
     Ok(session)
 }
 
+/// Continue in the idle warning: the live session's request is recorded, as any page's is.
+pub async fn keep_alive(
+    state: &AppState,
+    station: &KioskPrincipal,
+    id: KioskSessionId,
+) -> Result<()> {
+    let session = read(state, station, id).await?;
+    if session.ended_at.is_some() {
+        return Err(refused(StepRefusal::Ended));
+    }
+    touch(state, id).await?;
+    Ok(())
+}
+
 /// Opens the transaction of a change to `step` of the station's session: the session locked,
 /// the step allowed, and the request recorded. Nothing inside may use the pool: on SQLite the
 /// transaction holds the one write lock and a pooled connection of its own.
@@ -124,16 +138,18 @@ async fn open(
     Ok((tx, session, now))
 }
 
-/// Every category, by name, with its listing count: step 3's cards.
+/// Every category that has a listing, by name, with its listing count: step 3's cards. A
+/// category with none is left out, since choosing it could only lead to an empty page.
 pub async fn categories(state: &AppState) -> Result<Vec<store::CategoryWithCount>> {
-    let mut all = Vec::new();
+    let (mut all, mut seen) = (Vec::new(), 0);
     for page in 1.. {
         let (items, total) = state
             .store
             .list_categories(domain::PageNumber::new(Some(page)))
             .await?;
-        let done = items.is_empty() || all.len() + items.len() >= total as usize;
-        all.extend(items);
+        seen += items.len();
+        let done = items.is_empty() || seen >= total as usize;
+        all.extend(items.into_iter().filter(|c| c.listing_count > 0));
         if done {
             break;
         }

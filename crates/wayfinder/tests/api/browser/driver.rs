@@ -253,8 +253,12 @@ impl Browser {
 
     /// Clicks the button with this text.
     pub async fn press(&self, text: &str) {
-        // A person presses what they can see: buttons hidden from them are not candidates.
-        let xpath = format!("//button[normalize-space()='{text}' and not(@aria-hidden='true')]");
+        // A person presses what they can see: buttons hidden from them (or in a dialog that is
+        // not open) are not candidates.
+        let xpath = format!(
+            "//button[normalize-space()='{text}' and not(@aria-hidden='true') \
+             and not(ancestor::dialog[not(@open)])]"
+        );
         self.client
             .find(Locator::XPath(&xpath))
             .await

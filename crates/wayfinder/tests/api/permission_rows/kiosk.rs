@@ -88,5 +88,11 @@ pub fn kiosk_page_rows() -> Vec<Row> {
         ),
         get("/kiosk/terminate", KIOSK_PAGE),
         form("/kiosk/terminate", &[], KIOSK_PAGE),
+        form("/kiosk/keep-alive", &[], KIOSK_PAGE),
+        get("/kiosk/review", KIOSK_PAGE),
+        form("/kiosk/review", &[("client_name", "Sam")], KIOSK_PAGE),
+        form("/kiosk/remove", &[("listing_id", "{listing}")], KIOSK_PAGE),
+        get("/kiosk/print", KIOSK_PAGE),
+        form("/kiosk/finish", &[], KIOSK_PAGE),
     ]
 }
