@@ -1,6 +1,6 @@
 //! The Categories section's pages (admins only): the grid, add, edit, delete.
 
-use super::{Nav, PageError, PageForm, Pager, done, field_error, notice_text, render, retry_form};
+use super::{Nav, PageError, Pager, RetryForm, done, field_error, notice_text, render, retry_form};
 use crate::AppState;
 use crate::auth::{CurrentUser, Require, perm};
 use crate::error::AppError;
@@ -121,9 +121,13 @@ fn retry(
 async fn create(
     State(state): State<AppState>,
     access: Manager,
-    PageForm(form): PageForm<CategoryForm>,
+    RetryForm(form, stale): RetryForm<CategoryForm>,
 ) -> Result<Response, PageError> {
-    match categories::create(&state, &access.viewer, &input(&form)).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => categories::create(&state, &access.viewer, &input(&form)).await,
+    };
+    match result {
         Ok(_) => Ok(done("/categories", "category-added")),
         Err(error) => retry(&access.current, None, form, error),
     }
@@ -153,9 +157,13 @@ async fn update(
     State(state): State<AppState>,
     access: Manager,
     Path(id): Path<String>,
-    PageForm(form): PageForm<CategoryForm>,
+    RetryForm(form, stale): RetryForm<CategoryForm>,
 ) -> Result<Response, PageError> {
-    match categories::update(&state, &access.viewer, path_id(&id)?, &input(&form)).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => categories::update(&state, &access.viewer, path_id(&id)?, &input(&form)).await,
+    };
+    match result {
         Ok(_) => Ok(done("/categories", "category-saved")),
         Err(error) => retry(&access.current, Some(id), form, error),
     }

@@ -2,7 +2,7 @@
 //! and delete behind a confirmation (SPEC §8.1). Administrators and the provider's members only.
 
 use super::{
-    Nav, PageError, PageForm, Pager, about_input, done, field_error, notice_text, render,
+    Nav, PageError, Pager, RetryForm, about_input, done, field_error, notice_text, render,
     render_status,
 };
 use crate::AppState;
@@ -323,12 +323,16 @@ async fn create(
     State(state): State<AppState>,
     access: Require<perm::ManageListings>,
     Path((id, kind)): Path<(String, String)>,
-    PageForm(form): PageForm<ListingForm>,
+    RetryForm(form, stale): RetryForm<ListingForm>,
 ) -> Result<Response, PageError> {
     let kind = kind_of(&kind)?;
     let provider = listings::provider_in_scope(&state, &access.viewer, path_id(&id)?).await?;
     let patch = form.patch(Some(kind));
-    match listings::create(&state, &access.viewer, provider.id, &patch).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => listings::create(&state, &access.viewer, provider.id, &patch).await,
+    };
+    match result {
         Ok(_) => Ok(done(
             &format!("/providers/{}/listings/{}", provider.id, tab_of(kind).0),
             "listing-added",
@@ -371,11 +375,15 @@ async fn update(
     State(state): State<AppState>,
     access: Require<perm::ManageListings>,
     Path(id): Path<String>,
-    PageForm(form): PageForm<ListingForm>,
+    RetryForm(form, stale): RetryForm<ListingForm>,
 ) -> Result<Response, PageError> {
     let (listing, provider) = listing_and_provider(&state, &access.viewer, &id).await?;
     let patch = form.patch(None);
-    match listings::update(&state, &access.viewer, listing.id, &patch).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => listings::update(&state, &access.viewer, listing.id, &patch).await,
+    };
+    match result {
         Ok(_) => Ok(done(
             &format!(
                 "/providers/{}/listings/{}",

@@ -5,6 +5,7 @@ mod categories;
 mod dashboard;
 mod day_sheet;
 mod listings;
+pub mod problem;
 mod provider_picker;
 mod providers;
 mod reports;
@@ -16,6 +17,7 @@ mod users;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::auth::csrf::StaleForm;
 use crate::error::AppError;
 use crate::http::routes::Routes;
 use askama::Template;
@@ -100,7 +102,13 @@ pub fn problem_page(
         next_href: "/",
         next_label: "Go to the start page",
     };
-    (status, render(&page)).into_response()
+    let mut response = (status, render(&page)).into_response();
+    response.extensions_mut().insert(problem::Problem {
+        title: title.to_owned(),
+        message: message.to_owned(),
+        next: ("/".into(), "Go to the start page".into()),
+    });
+    response
 }
 
 /// A sign-in problem (expired or used link or code), with the way to a new sign-in email.
@@ -127,23 +135,67 @@ pub fn render(template: &impl Template) -> Response {
     }
 }
 
-/// A form body for a page: a body that cannot be read is a clear `400`, too large a `413`.
+/// Told when a form's token was missing or no longer the session's (issue 12).
+pub const STALE_FORM: &str = "This page was open too long; your changes were not saved. Try again.";
+
+/// The answer to a stale form that is not shown again: the message, inside the layout.
+pub fn stale_form_page() -> Response {
+    problem_page(
+        StatusCode::FORBIDDEN,
+        "This page was open too long",
+        STALE_FORM,
+        None,
+    )
+}
+
+/// A form body for a page: a body that cannot be read is a clear `400`, too large a `413`. A
+/// form whose token was stale is refused with the stale-form page: nothing is changed.
 pub struct PageForm<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        if request.extensions().get::<StaleForm>().is_some() {
+            return Err(stale_form_page());
+        }
+        read_form(request, state)
+            .await
+            .map(PageForm)
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// A form body that comes back with the stale-form error instead of being acted on when its
+/// token was stale, so that its handler shows the form again with what was typed.
+pub struct RetryForm<T>(pub T, pub Option<AppError>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for RetryForm<T> {
     type Rejection = PageError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, PageError> {
-        match Form::<T>::from_request(request, state).await {
-            Ok(Form(value)) => Ok(PageForm(value)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(PageError(AppError::PayloadTooLarge))
-            }
-            Err(_) => Err(PageError(AppError::bad_request(
-                "invalid_form",
-                "The form could not be read. Please go back and try again.",
-            ))),
+        let stale = request.extensions().get::<StaleForm>().is_some();
+        let form = read_form(request, state).await?;
+        Ok(RetryForm(
+            form,
+            stale.then(|| AppError::conflict(None, STALE_FORM)),
+        ))
+    }
+}
+
+async fn read_form<T: DeserializeOwned, S: Send + Sync>(
+    request: Request,
+    state: &S,
+) -> Result<T, PageError> {
+    match Form::<T>::from_request(request, state).await {
+        Ok(Form(value)) => Ok(value),
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(PageError(AppError::PayloadTooLarge))
         }
+        Err(_) => Err(PageError(AppError::bad_request(
+            "invalid_form",
+            "The form could not be read. Please go back and try again.",
+        ))),
     }
 }
 

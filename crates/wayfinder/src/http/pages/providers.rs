@@ -2,8 +2,8 @@
 //! tabs (the listings tabs live in `listings`), with delete and the fallback setting.
 
 use super::{
-    Nav, PageError, PageForm, Pager, about_input, done, field_error, notice_text, render,
-    render_status, retry_form,
+    Nav, PageError, PageForm, Pager, RetryForm, about_input, done, field_error, notice_text,
+    render, render_status, retry_form,
 };
 use crate::AppState;
 use crate::auth::{CurrentUser, Require, perm};
@@ -157,9 +157,13 @@ async fn new_form(access: Require<perm::ManageProviders>) -> Response {
 async fn create(
     State(state): State<AppState>,
     access: Require<perm::ManageProviders>,
-    PageForm(form): PageForm<ProviderForm>,
+    RetryForm(form, stale): RetryForm<ProviderForm>,
 ) -> Result<Response, PageError> {
-    match providers::create(&state, &access.viewer, &form.input()).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => providers::create(&state, &access.viewer, &form.input()).await,
+    };
+    match result {
         Ok(provider) => Ok(done(
             &format!("/providers/{}", provider.id),
             "provider-added",
@@ -200,10 +204,14 @@ async fn update(
     State(state): State<AppState>,
     access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
-    PageForm(form): PageForm<ProviderForm>,
+    RetryForm(form, stale): RetryForm<ProviderForm>,
 ) -> Result<Response, PageError> {
     let viewer = &access.viewer;
-    let error = match providers::update(&state, viewer, path_id(&id)?, &form.input()).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => providers::update(&state, viewer, path_id(&id)?, &form.input()).await,
+    };
+    let error = match result {
         Ok(_) => return Ok(done(&format!("/providers/{id}"), "provider-saved")),
         Err(error) => error,
     };

@@ -5,10 +5,11 @@ use crate::AppState;
 use crate::auth::{self, ClientOrigin, CurrentUser};
 use crate::error::AppError;
 use crate::http::routes::{Access, Routes};
+use crate::http::shared::QueryParams;
 use crate::secrets::random_token;
 use crate::service::sign_in;
 use askama::Template;
-use axum::extract::{Query, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -136,7 +137,7 @@ async fn request(
     }
 }
 
-async fn code_page(Query(query): Query<CodeForm>) -> Response {
+async fn code_page(QueryParams(query): QueryParams<CodeForm>) -> Response {
     render(&CodePage {
         email: query.email,
         sent: query.sent.is_some(),
@@ -178,7 +179,7 @@ async fn verify_code(
 /// GET and HEAD show a confirm button and consume nothing, so mail scanners do no harm.
 async fn link_page(
     State(state): State<AppState>,
-    Query(query): Query<TokenForm>,
+    QueryParams(query): QueryParams<TokenForm>,
 ) -> Result<Response, PageError> {
     let link = if query.token.is_empty() || query.token.len() > 100 {
         LinkState::Unknown
