@@ -93,18 +93,53 @@ fn with_error<T: Template>(
 const SESSION_ENDED: &str =
     "Your session ended, so you were signed out. Please sign in again to continue.";
 
-async fn sign_in_page(RawQuery(query): RawQuery, extensions: axum::http::Extensions) -> Response {
-    if CurrentUser::of(&extensions).is_some() {
-        return Redirect::to("/").into_response();
-    }
+/// Told after Sign out.
+const SIGNED_OUT: &str = "You have signed out.";
+
+/// The sign-in page. A `next` naming a page of this site is remembered in a cookie until the
+/// sign-in ends, by code or by link, and the person lands there (issue 12).
+async fn sign_in_page(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    jar: CookieJar,
+    extensions: axum::http::Extensions,
+) -> Response {
     let query = query.unwrap_or_default();
-    let ended = url::form_urlencoded::parse(query.as_bytes())
-        .any(|(key, value)| key == "session" && value == "ended")
+    let param = |name: &str| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    };
+    let next = param("next").filter(|p| domain::return_path::same_site_path(p).is_some());
+    if CurrentUser::of(&extensions).is_some() {
+        return Redirect::to(next.as_deref().unwrap_or("/")).into_response();
+    }
+    let ended = param("session").is_some_and(|v| v == "ended")
         || extensions.get::<auth::session::SessionEnded>().is_some();
-    render(&SignInPage {
-        notice: ended.then_some(SESSION_ENDED),
+    let notice = if ended {
+        Some(SESSION_ENDED)
+    } else {
+        param("signed_out").map(|_| SIGNED_OUT)
+    };
+    let page = render(&SignInPage {
+        notice,
         ..Default::default()
-    })
+    });
+    match next {
+        Some(next) => (jar.add(auth::return_cookie(&state.config, next)), page).into_response(),
+        None => page,
+    }
+}
+
+/// Where a finished sign-in lands: the remembered page, checked once more, or the start.
+fn landing(state: &AppState, jar: CookieJar) -> (CookieJar, Redirect) {
+    let name = auth::return_cookie_name(&state.config);
+    let to = jar
+        .get(name)
+        .map(|c| c.value().to_owned())
+        .filter(|p| domain::return_path::same_site_path(p).is_some())
+        .unwrap_or_else(|| "/".to_owned());
+    (jar.add(auth::removal(&state.config, name)), Redirect::to(&to))
 }
 
 async fn request(
@@ -158,7 +193,7 @@ async fn verify_code(
             let jar = jar
                 .add(auth::removal(&state.config, pending))
                 .add(auth::session_cookie(&state.config, signed_in.session_token));
-            (jar, Redirect::to("/")).into_response()
+            landing(&state, jar).into_response()
         }
         Err(error) => {
             let page = CodePage {
@@ -201,7 +236,7 @@ async fn confirm_link(
     match sign_in::confirm_link(&state, origin, &form.token).await {
         Ok(signed_in) => {
             let jar = jar.add(auth::session_cookie(&state.config, signed_in.session_token));
-            (jar, Redirect::to("/")).into_response()
+            landing(&state, jar).into_response()
         }
         Err(error @ AppError::BadRequest { .. }) => sign_in_problem(error),
         Err(error) => PageError(error).into_response(),
@@ -220,7 +255,7 @@ async fn sign_out(
     Ok((
         StatusCode::SEE_OTHER,
         jar,
-        [(axum::http::header::LOCATION, "/sign-in")],
+        [(axum::http::header::LOCATION, "/sign-in?signed_out=1")],
     )
         .into_response())
 }
