@@ -120,6 +120,19 @@ pub struct UserFilter {
     pub q: Option<String>,
     pub role: Option<domain::Role>,
     pub provider_id: Option<ProviderId>,
+    pub state: Option<AccountState>,
+}
+
+/// Accounts by where they stand (issue 12: the start page's counts lead to these lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountState {
+    Active,
+    /// Never signed in, invitation still valid at the time given.
+    InvitationPending(time::OffsetDateTime),
+    /// Never signed in, invitation lapsed by the time given.
+    InvitationExpired(time::OffsetDateTime),
+    /// Users (not administrators) who are members of no provider.
+    NoProvider,
 }
 
 /// A provider that a user is a member of, for user cards.

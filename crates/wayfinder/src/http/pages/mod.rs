@@ -215,7 +215,8 @@ pub struct Nav {
 }
 
 /// The sections of the sidebar and the permission that opens each (SPEC §2).
-const SECTIONS: [(&str, &str, Permission); 6] = [
+const SECTIONS: [(&str, &str, Permission); 7] = [
+    ("/", "Home", Permission::SeeProviders),
     ("/providers", "Providers", Permission::SeeProviders),
     ("/categories", "Categories", Permission::ManageCategories),
     ("/users", "Users", Permission::ManageUsers),

@@ -139,7 +139,10 @@ fn landing(state: &AppState, jar: CookieJar) -> (CookieJar, Redirect) {
         .map(|c| c.value().to_owned())
         .filter(|p| domain::return_path::same_site_path(p).is_some())
         .unwrap_or_else(|| "/".to_owned());
-    (jar.add(auth::removal(&state.config, name)), Redirect::to(&to))
+    (
+        jar.add(auth::removal(&state.config, name)),
+        Redirect::to(&to),
+    )
 }
 
 async fn request(

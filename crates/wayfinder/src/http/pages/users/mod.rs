@@ -102,6 +102,9 @@ struct IndexPage {
     notice: Option<&'static str>,
     q: String,
     role: String,
+    /// The status filter as chosen, and its choices.
+    status: String,
+    statuses: [(&'static str, &'static str); 4],
     /// The provider filter as typed (or the name of the one its id names).
     provider: String,
     suggestions: Vec<ProviderSummary>,
@@ -117,6 +120,7 @@ struct IndexQuery {
     role: Option<String>,
     provider: Option<String>,
     provider_id: Option<String>,
+    status: Option<String>,
     page: Option<i64>,
     notice: Option<String>,
 }
@@ -129,6 +133,7 @@ impl IndexQuery {
             ("role", self.role.as_deref()),
             ("provider", self.provider.as_deref()),
             ("provider_id", self.provider_id.as_deref()),
+            ("status", self.status.as_deref()),
         ])
     }
 }
@@ -168,9 +173,10 @@ async fn matching_cards(
         q: query.q.clone(),
         role: query.role.clone(),
         provider_id,
+        status: query.status.clone(),
         page: query.page,
     }
-    .filter()?;
+    .filter(state.now())?;
     let (cards, total) = users::list(state, viewer, &filter, page).await?;
     Ok((provider, cards, total))
 }
@@ -201,6 +207,8 @@ async fn index(
         provider,
         q: query.q.unwrap_or_default(),
         role: query.role.unwrap_or_default(),
+        status: query.status.unwrap_or_default(),
+        statuses: users::STATUSES,
         cards: cards
             .iter()
             .map(|c| CardView::new(&state, c, viewer))
