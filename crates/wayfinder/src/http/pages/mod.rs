@@ -1,6 +1,7 @@
 //! Server-rendered pages: forms that work without JavaScript (POST → redirect → GET).
 
 mod audit;
+mod audit_words;
 mod categories;
 mod dashboard;
 mod day_sheet;
