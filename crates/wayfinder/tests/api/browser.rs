@@ -2,6 +2,7 @@
 //! accessibility and phone-width check of every page (SPEC §4, §14).
 
 mod axe;
+mod dashboard;
 mod driver;
 mod journeys;
 mod kiosk;
@@ -49,6 +50,7 @@ async fn a_person_signs_in_by_code_in_the_browser() {
     assert_eq!(
         browser.texts("nav.sidebar a").await,
         [
+            "Home",
             "Providers",
             "Categories",
             "Users",
@@ -99,7 +101,7 @@ async fn a_user_with_no_provider_is_told_which_administrator_to_ask() {
         "{notice}"
     );
     assert!(notice.contains("Test Admin — ada@example.org"), "{notice}");
-    assert_eq!(browser.texts("nav.sidebar a").await, ["Providers"]);
+    assert_eq!(browser.texts("nav.sidebar a").await, ["Home", "Providers"]);
     browser.close().await;
 }
 
