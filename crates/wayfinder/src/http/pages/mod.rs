@@ -63,6 +63,7 @@ impl IntoResponse for PageError {
             return Redirect::to("/sign-in").into_response();
         }
         let title = match error.status() {
+            _ if error.code() == "invalid_query" => "This page's address is not right",
             StatusCode::FORBIDDEN => "Not allowed",
             StatusCode::NOT_FOUND => "Page not found",
             StatusCode::TOO_MANY_REQUESTS => "Please wait a moment",
