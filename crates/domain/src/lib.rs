@@ -11,6 +11,7 @@ pub mod listing;
 pub mod paging;
 pub mod provider;
 pub mod report;
+pub mod return_path;
 pub mod slot_series;
 pub mod text;
 pub mod user;

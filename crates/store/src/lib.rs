@@ -17,6 +17,7 @@ mod kiosk_flow;
 mod listings;
 mod mail;
 mod migrations;
+pub mod overview;
 mod postgres;
 mod records;
 mod rows;
@@ -38,6 +39,7 @@ pub use kiosk::{KioskTx, Reports};
 pub use kiosk_flow::{AbandonedSession, Kiosk, KioskFlowTx, KioskListing};
 pub use listings::{Listings, ListingsTx};
 pub use mail::{MailQueue, MailTx};
+pub use overview::{HomeFigures, Overview};
 pub use records::*;
 pub use stations::{Stations, StationsTx};
 
@@ -140,6 +142,7 @@ pub trait Store:
     + Reports
     + Stations
     + Kiosk
+    + Overview
     + Send
     + Sync
     + 'static

@@ -121,6 +121,7 @@ pub struct UserFilter {
     pub role: Option<domain::Role>,
     pub provider_id: Option<ProviderId>,
     pub sort: UserSort,
+    pub state: Option<AccountState>,
 }
 
 /// The order of a list of users; ties are broken by name.
@@ -134,6 +135,18 @@ pub enum UserSort {
     /// Those who need attention first: invitation expired, then pending, then active. The
     /// instant decides which invitations have expired.
     Status(OffsetDateTime),
+}
+
+/// Accounts by where they stand (issue 12: the start page's counts lead to these lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountState {
+    Active,
+    /// Never signed in, invitation still valid at the time given.
+    InvitationPending(time::OffsetDateTime),
+    /// Never signed in, invitation lapsed by the time given.
+    InvitationExpired(time::OffsetDateTime),
+    /// Users (not administrators) who are members of no provider.
+    NoProvider,
 }
 
 /// A provider that a user is a member of, for user cards.

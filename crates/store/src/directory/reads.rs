@@ -14,8 +14,8 @@ macro_rules! stamp_directory_reads {
                 self, CategoryRow, MembershipRow, ProviderRow, ProviderSummaryRow, UserRow,
             };
             use $crate::{
-                CategoryWithCount, Directory, Membership, ProviderSummary, StoreResult, UserFilter,
-                UserSort,
+                AccountState, CategoryWithCount, Directory, Membership, ProviderSummary,
+                StoreResult, UserFilter, UserSort,
             };
 
             fn push_user_filter<'a>(query: &mut QueryBuilder<'a, $db>, filter: &'a UserFilter) {
@@ -38,6 +38,33 @@ macro_rules! stamp_directory_reads {
                         .push(" WHERE m.user_id = u.id AND m.provider_id = ")
                         .push_bind(Id(provider))
                         .push(")");
+                }
+                push_account_state(query, filter.state);
+            }
+
+            fn push_account_state(query: &mut QueryBuilder<'_, $db>, state: Option<AccountState>) {
+                use $crate::codec::Time;
+                match state {
+                    None => {}
+                    Some(AccountState::Active) => {
+                        query.push(" AND u.activated_at IS NOT NULL");
+                    }
+                    Some(AccountState::InvitationPending(now)) => {
+                        query
+                            .push(" AND u.activated_at IS NULL AND u.invitation_expires_at > ")
+                            .push_bind(Time(now));
+                    }
+                    Some(AccountState::InvitationExpired(now)) => {
+                        query
+                            .push(" AND u.activated_at IS NULL AND u.invitation_expires_at <= ")
+                            .push_bind(Time(now));
+                    }
+                    Some(AccountState::NoProvider) => {
+                        query.push(
+                            " AND u.role = 'user' AND NOT EXISTS \
+                             (SELECT 1 FROM memberships m WHERE m.user_id = u.id)",
+                        );
+                    }
                 }
             }
 

@@ -106,3 +106,4 @@ crate::stations::stamp_stations!(PostgresStore, PostgresTx);
 crate::listings::stamp_listings!(Postgres: PostgresStore, PostgresTx);
 crate::kiosk_flow::stamp_kiosk_flow!(Postgres: PostgresStore, PostgresTx);
 crate::slots::stamp_slots!(Postgres: PostgresStore);
+crate::overview::stamp_overview!(PostgresStore);

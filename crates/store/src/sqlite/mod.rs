@@ -95,6 +95,7 @@ crate::stations::stamp_stations!(SqliteStore, SqliteTx);
 crate::listings::stamp_listings!(Sqlite: SqliteStore, SqliteTx);
 crate::kiosk_flow::stamp_kiosk_flow!(Sqlite: SqliteStore, SqliteTx);
 crate::slots::stamp_slots!(Sqlite: SqliteStore);
+crate::overview::stamp_overview!(SqliteStore);
 
 /// The constraint named in SQLite's message, which has no separate field for it.
 pub(crate) fn constraint_name(message: &str) -> Option<String> {

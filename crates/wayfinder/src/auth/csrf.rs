@@ -100,6 +100,78 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        _ => refuse(api, "wrong or missing CSRF token"),
+        _ if api => refuse(api, "wrong or missing CSRF token"),
+        _ => stale_form(parts, bytes, next).await,
+    }
+}
+
+/// In a page form's request whose token was missing or no longer the session's: the form's
+/// handler shows the form again with what was typed, and changes nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct StaleForm;
+
+/// The forms that are shown again with what was typed when their token is stale; each of their
+/// handlers reads its body with `RetryForm`, which refuses to act on a stale one. Any other
+/// form gets the stale-form page, so no handler can act on a request the guard did not pass.
+fn retryable(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["users"]
+            | ["users", _]
+            | ["providers"]
+            | ["providers", _]
+            | ["categories"]
+            | ["categories", _]
+            | ["providers", _, "listings", _]
+            | ["listings", _]
+    ) && !matches!(parts.get(1), Some(&"new"))
+}
+
+async fn stale_form(
+    mut parts: axum::http::request::Parts,
+    bytes: axum::body::Bytes,
+    next: Next,
+) -> Response {
+    tracing::info!(
+        reason = "wrong or missing CSRF token",
+        "a page form was open too long"
+    );
+    if !retryable(parts.uri.path()) {
+        return crate::http::pages::stale_form_page();
+    }
+    parts.extensions.insert(StaleForm);
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retryable;
+
+    #[test]
+    fn only_the_four_kinds_of_form_are_shown_again_when_their_token_is_stale() {
+        for path in [
+            "/users",
+            "/users/1",
+            "/providers/2",
+            "/categories",
+            "/listings/3",
+        ] {
+            assert!(retryable(path), "{path}");
+        }
+        assert!(retryable("/providers/2/listings/services"));
+        for path in [
+            "/sign-out",
+            "/users/1/delete",
+            "/users/1/invitation",
+            "/providers/2/fallback",
+            "/providers/2/members",
+            "/stations",
+            "/listings/3/delete",
+            "/users/new",
+        ] {
+            assert!(!retryable(path), "{path}");
+        }
     }
 }

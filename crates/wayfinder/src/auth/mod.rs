@@ -29,6 +29,20 @@ pub fn session_cookie_name(config: &Config) -> &'static str {
     }
 }
 
+/// The cookie that remembers, during a sign-in, the page first asked for (issue 12).
+pub fn return_cookie_name(config: &Config) -> &'static str {
+    if config.https {
+        "__Host-wayfinder_return"
+    } else {
+        "wayfinder_return"
+    }
+}
+
+pub fn return_cookie(config: &Config, path: String) -> Cookie<'static> {
+    let validity = crate::service::sign_in::SIGN_IN_VALIDITY;
+    cookie(config, return_cookie_name(config), path, Some(validity))
+}
+
 /// The pending-sign-in cookie that binds a sign-in code to the browser that asked for it.
 pub fn pending_cookie_name(config: &Config) -> &'static str {
     if config.https {
@@ -96,13 +110,25 @@ pub async fn current_user(token: &str, state: &AppState) -> Result<Option<Curren
     }))
 }
 
-/// Where a person goes to sign in; it says so when their session has just ended.
-pub fn sign_in_redirect(ended: bool) -> Redirect {
-    Redirect::to(if ended {
-        "/sign-in?session=ended"
+/// Where a person goes to sign in; it says so when their session has just ended, and carries
+/// the page they asked for (`next`) when it is a same-site path to come back to.
+pub fn sign_in_redirect(ended: bool, asked_for: Option<&str>) -> Redirect {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if ended {
+        query.append_pair("session", "ended");
+    }
+    if let Some(path) = asked_for
+        .and_then(domain::return_path::same_site_path)
+        .filter(|path| *path != "/")
+    {
+        query.append_pair("next", path);
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        Redirect::to("/sign-in")
     } else {
-        "/sign-in"
-    })
+        Redirect::to(&format!("/sign-in?{query}"))
+    }
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -115,15 +141,19 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Ok(user);
         }
         // Nested routers see their path without the prefix; the original tells API from page.
-        let path = parts
+        let uri = parts
             .extensions
             .get::<OriginalUri>()
-            .map_or_else(|| parts.uri.path().to_owned(), |uri| uri.path().to_owned());
-        if path.starts_with("/api/") {
+            .map_or_else(|| parts.uri.clone(), |uri| uri.0.clone());
+        if uri.path().starts_with("/api/") {
             return Err(AppError::Unauthenticated.into_response());
         }
         let ended = parts.extensions.get::<session::SessionEnded>().is_some();
-        Err(sign_in_redirect(ended).into_response())
+        // Only a page that was looked at is worth coming back to; a form's post is not.
+        let asked_for = (parts.method == axum::http::Method::GET)
+            .then(|| uri.path_and_query().map(|pq| pq.as_str().to_owned()))
+            .flatten();
+        Err(sign_in_redirect(ended, asked_for.as_deref()).into_response())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Layers around every request: the request log with its id, the generic 500 answer, and the
 //! security headers of SPEC §5.
 
+use super::pages::problem::DrawnInLayout;
 use crate::AppState;
 use crate::error::InternalDetail;
 use axum::extract::{Request, State};
@@ -12,8 +13,11 @@ use tracing::Instrument;
 
 /// Logs each request (path only: a query may hold a sign-in token) under a request id, and turns
 /// any 500 into a generic answer that carries the id the log has.
-pub async fn request_log(request: Request, next: Next) -> Response {
+pub async fn request_log(mut request: Request, next: Next) -> Response {
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    request
+        .extensions_mut()
+        .insert(super::pages::problem::RequestId(id.clone()));
     let path = request.uri().path().to_owned();
     let api = path.starts_with("/api/");
     let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %path);
@@ -29,7 +33,10 @@ pub async fn request_log(request: Request, next: Next) -> Response {
             .map_or("panic or unknown error", |d| d.0.as_str())
             .to_owned();
         tracing::error!(status = status.as_u16(), ms, error = %detail, "request failed");
-        response = internal_error(api, &id);
+        // A signed-in person's 500 was already drawn in the layout, with this id and no detail.
+        if response.extensions().get::<DrawnInLayout>().is_none() {
+            response = internal_error(api, &id);
+        }
     } else {
         tracing::info!(status = status.as_u16(), ms, "request");
     }

@@ -55,6 +55,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             csrf::guard,
         ))
+        // Between the two: it sees who is signed in, and the guard's refusals.
+        .layer(axum::middleware::from_fn(pages::problem::in_layout))
         // Before the guard, so that a cookie naming no live session is no cookie to it.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

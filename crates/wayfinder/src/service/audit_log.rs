@@ -150,3 +150,29 @@ pub async fn export(state: &AppState, viewer: &Viewer, query: &AuditQuery) -> Re
     state.store.audit(event).await?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))
 }
+
+/// The names of the accounts the events name by email (as actor or target), so the page can
+/// say "Alex Morgan" where the log keeps `alex@example.org`. Deleted accounts keep their email.
+pub async fn names(
+    state: &AppState,
+    events: &[StoredAuditEvent],
+) -> Result<std::collections::HashMap<String, String>> {
+    let mut labels: Vec<&str> = events
+        .iter()
+        .flat_map(|e| [Some(e.actor_label.as_str()), e.target_label.as_deref()])
+        .flatten()
+        .filter(|label| label.contains('@'))
+        .collect();
+    labels.sort_unstable();
+    labels.dedup();
+    let mut names = std::collections::HashMap::new();
+    for label in labels {
+        let Ok(email) = domain::EmailAddress::parse(label) else {
+            continue;
+        };
+        if let Some(user) = state.store.user_by_email(&email).await? {
+            names.insert(label.to_owned(), user.full_name());
+        }
+    }
+    Ok(names)
+}

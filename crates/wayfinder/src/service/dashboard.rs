@@ -4,7 +4,12 @@
 use crate::AppState;
 use crate::error::Result;
 use domain::{Permission, Viewer};
-use store::ProviderSummary;
+use store::{HomeFigures, ProviderSummary};
+use time::Duration;
+
+/// Kiosk sessions are counted over this many days back, bookings this many days ahead.
+pub const SESSIONS_DAYS: i64 = 30;
+pub const BOOKINGS_DAYS: i64 = 7;
 
 /// What the start page shows.
 pub struct Home {
@@ -16,6 +21,8 @@ pub struct Home {
     pub unassigned: bool,
     /// Name and email of each administrator, when `unassigned`.
     pub admins: Vec<(String, String)>,
+    /// The installation's figures, for someone who manages users (an administrator).
+    pub figures: Option<HomeFigures>,
 }
 
 /// The start page for `viewer`, with at most `limit` provider cards.
@@ -36,5 +43,18 @@ pub async fn home(state: &AppState, viewer: &Viewer, limit: i64) -> Result<Home>
         provider_total,
         unassigned,
         admins,
+        figures: figures(state, viewer).await?,
     })
+}
+
+/// The setup checklist's and the counts' figures; `None` for anyone who does not manage the
+/// whole installation (they are counts across every provider).
+pub async fn figures(state: &AppState, viewer: &Viewer) -> Result<Option<HomeFigures>> {
+    if !viewer.may_everywhere(Permission::ManageUsers) {
+        return Ok(None);
+    }
+    let now = state.now();
+    let since = now - Duration::days(SESSIONS_DAYS);
+    let until = now + Duration::days(BOOKINGS_DAYS);
+    Ok(Some(state.store.home_figures(now, since, until).await?))
 }

@@ -12,6 +12,7 @@ mod listings;
 mod phone;
 mod slots;
 mod stations;
+mod wayfinding;
 
 use crate::helpers::{TestApp, secrets_in};
 use axe::check_page;
@@ -53,6 +54,7 @@ async fn a_person_signs_in_by_code_in_the_browser() {
     assert_eq!(
         browser.texts("nav.sidebar a").await,
         [
+            "Home",
             "Providers",
             "Categories",
             "Users",
@@ -103,7 +105,7 @@ async fn a_user_with_no_provider_is_told_which_administrator_to_ask() {
         "{notice}"
     );
     assert!(notice.contains("Test Admin — ada@example.org"), "{notice}");
-    assert_eq!(browser.texts("nav.sidebar a").await, ["Providers"]);
+    assert_eq!(browser.texts("nav.sidebar a").await, ["Home", "Providers"]);
     browser.close().await;
 }
 

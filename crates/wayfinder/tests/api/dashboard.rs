@@ -11,10 +11,16 @@ async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Stri
 #[tokio::test]
 async fn signed_out_people_are_sent_to_the_sign_in_page() {
     let app = TestApp::spawn().await;
-    for path in ["/", "/providers", "/users", "/audit"] {
+    let asked = [
+        ("/", "/sign-in"),
+        ("/providers", "/sign-in?next=%2Fproviders"),
+        ("/users?page=2", "/sign-in?next=%2Fusers%3Fpage%3D2"),
+        ("/audit", "/sign-in?next=%2Faudit"),
+    ];
+    for (path, sign_in) in asked {
         let response = app.client().get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 303, "{path}");
-        assert_eq!(response.headers()["location"], "/sign-in");
+        assert_eq!(response.headers()["location"], sign_in);
     }
 }
 
@@ -89,6 +95,6 @@ async fn sign_out_from_the_page_ends_the_session() {
         .unwrap();
 
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/sign-in");
+    assert_eq!(response.headers()["location"], "/sign-in?signed_out=1");
     assert_eq!(page(&client, &app, "/").await.0, 303);
 }

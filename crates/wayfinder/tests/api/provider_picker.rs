@@ -52,7 +52,7 @@ async fn users_pages_show_a_bounded_provider_picker_in_a_large_directory() {
         "{form}"
     );
     assert!(form.len() < 40_000, "form is {} bytes", form.len());
-    assert_eq!(home.matches("<li class=\"card\">").count(), 12);
+    assert_eq!(home.matches("<li class=\"card card-link\">").count(), 12);
     assert!(home.contains(&format!("See all {PROVIDERS} providers")));
 }
 

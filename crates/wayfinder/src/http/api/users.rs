@@ -36,7 +36,8 @@ async fn list(
     QueryParams(query): QueryParams<UserQuery>,
 ) -> Result<Json<Paged<UserView>>> {
     let page = PageNumber::new(query.page);
-    let (cards, total) = users::list(&state, &access.viewer, &query.filter()?, page).await?;
+    let (cards, total) =
+        users::list(&state, &access.viewer, &query.filter(state.now())?, page).await?;
     let items = cards
         .iter()
         .map(|c| UserView::from_card(c, state.now()))

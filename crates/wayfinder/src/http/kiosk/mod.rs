@@ -18,9 +18,10 @@ use crate::auth::station::{KioskStation, StationLinkQuery, open_station_link};
 use crate::error::AppError;
 use crate::http::pages::{PageError, render};
 use crate::http::routes::{Access, Routes};
+use crate::http::shared::QueryParams;
 use crate::service::kiosk::{KioskPrincipal, flow};
 use askama::Template;
-use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::report::Outcome;
@@ -58,7 +59,7 @@ struct Welcome {
 /// the token), then the welcome screen of a set-up station.
 async fn welcome(
     State(state): State<AppState>,
-    Query(query): Query<StationLinkQuery>,
+    QueryParams(query): QueryParams<StationLinkQuery>,
     request: Request,
 ) -> Response {
     if let Some(answer) = open_station_link(&state, &query).await {

@@ -23,8 +23,11 @@ pub fn routes() -> Routes {
 struct IndexPage {
     nav: Nav,
     query: AuditQuery,
-    actions: Vec<&'static str>,
+    /// Each action's value and friendly name, for the filter.
+    actions: Vec<(&'static str, &'static str)>,
     events: Vec<StoredAuditEvent>,
+    /// Account names by email, for the sentences.
+    names: std::collections::HashMap<String, String>,
     pager: Pager,
     export_href: String,
     error: Option<AppError>,
@@ -43,6 +46,10 @@ impl IndexPage {
 
     fn when(&self, event: &StoredAuditEvent) -> String {
         crate::local_time::when(&self.zone, event.at)
+    }
+
+    fn sentence(&self, event: &StoredAuditEvent) -> String {
+        super::audit_words::sentence(event, &self.names)
     }
 }
 
@@ -68,7 +75,11 @@ async fn index(
     let page = IndexPage {
         nav: Nav::new(&access.current, "/audit"),
         zone: state.config.timezone.clone(),
-        actions: Action::ALL.iter().map(|a| a.as_str()).collect(),
+        actions: Action::ALL
+            .iter()
+            .map(|a| (a.as_str(), super::audit_words::action_label(a.as_str())))
+            .collect(),
+        names: audit_log::names(&state, &events).await?,
         events,
         pager: Pager::new("/audit", &filters, query.page().get(), total),
         export_href: format!("/api/v1/audit.csv?{filters}"),

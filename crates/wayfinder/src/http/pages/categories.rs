@@ -1,7 +1,7 @@
 //! The Categories section's pages (admins only): the grid, add, edit, delete.
 
 use super::{
-    Flash, Nav, Notice, PageError, PageForm, Pager, announce, field_error, render, retry_form,
+    Flash, Nav, Notice, PageError, Pager, RetryForm, announce, field_error, render, retry_form,
 };
 use crate::AppState;
 use crate::auth::{CurrentUser, Require, perm};
@@ -184,9 +184,13 @@ fn retry(
 async fn create(
     State(state): State<AppState>,
     access: Manager,
-    PageForm(form): PageForm<CategoryForm>,
+    RetryForm(form, stale): RetryForm<CategoryForm>,
 ) -> Result<Response, PageError> {
-    match categories::create(&state, &access.viewer, &input(&form)).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => categories::create(&state, &access.viewer, &input(&form)).await,
+    };
+    match result {
         Ok(c) => Ok(announce(
             "/categories",
             Notice::new(format!("{} was added.", c.category.name))
@@ -220,9 +224,13 @@ async fn update(
     State(state): State<AppState>,
     access: Manager,
     Path(id): Path<String>,
-    PageForm(form): PageForm<CategoryForm>,
+    RetryForm(form, stale): RetryForm<CategoryForm>,
 ) -> Result<Response, PageError> {
-    match categories::update(&state, &access.viewer, path_id(&id)?, &input(&form)).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => categories::update(&state, &access.viewer, path_id(&id)?, &input(&form)).await,
+    };
+    match result {
         Ok(c) => Ok(announce(
             "/categories",
             Notice::new(format!("The changes to {} were saved.", c.category.name))

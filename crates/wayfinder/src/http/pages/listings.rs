@@ -2,7 +2,7 @@
 //! and delete behind a confirmation (SPEC §8.1). Administrators and the provider's members only.
 
 use super::{
-    Flash, Nav, Notice, PageError, PageForm, Pager, about_input, announce, field_error, render,
+    Flash, Nav, Notice, PageError, Pager, RetryForm, about_input, announce, field_error, render,
     render_status,
 };
 use crate::AppState;
@@ -333,12 +333,16 @@ async fn create(
     State(state): State<AppState>,
     access: Require<perm::ManageListings>,
     Path((id, kind)): Path<(String, String)>,
-    PageForm(form): PageForm<ListingForm>,
+    RetryForm(form, stale): RetryForm<ListingForm>,
 ) -> Result<Response, PageError> {
     let kind = kind_of(&kind)?;
     let provider = listings::provider_in_scope(&state, &access.viewer, path_id(&id)?).await?;
     let patch = form.patch(Some(kind));
-    match listings::create(&state, &access.viewer, provider.id, &patch).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => listings::create(&state, &access.viewer, provider.id, &patch).await,
+    };
+    match result {
         Ok(l) => Ok(announce(
             &format!("/providers/{}/listings/{}", provider.id, tab_of(kind).0),
             Notice::new(format!("{} was added.", l.name)).on(format!("listing-{}", l.id)),
@@ -381,11 +385,15 @@ async fn update(
     State(state): State<AppState>,
     access: Require<perm::ManageListings>,
     Path(id): Path<String>,
-    PageForm(form): PageForm<ListingForm>,
+    RetryForm(form, stale): RetryForm<ListingForm>,
 ) -> Result<Response, PageError> {
     let (listing, provider) = listing_and_provider(&state, &access.viewer, &id).await?;
     let patch = form.patch(None);
-    match listings::update(&state, &access.viewer, listing.id, &patch).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => listings::update(&state, &access.viewer, listing.id, &patch).await,
+    };
+    match result {
         Ok(l) => Ok(announce(
             &format!(
                 "/providers/{}/listings/{}",

@@ -1,6 +1,7 @@
 //! Server-rendered pages: forms that work without JavaScript (POST → redirect → GET).
 
 mod audit;
+mod audit_words;
 mod categories;
 mod dashboard;
 mod day_sheet;
@@ -8,6 +9,7 @@ mod error_summary;
 mod flash;
 mod listings;
 mod members;
+pub mod problem;
 mod provider_picker;
 mod providers;
 mod reports;
@@ -20,6 +22,7 @@ mod users;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::auth::csrf::StaleForm;
 use crate::error::AppError;
 use crate::http::routes::Routes;
 use askama::Template;
@@ -67,6 +70,7 @@ impl IntoResponse for PageError {
             return Redirect::to("/sign-in").into_response();
         }
         let title = match error.status() {
+            _ if error.code() == "invalid_query" => "This page's address is not right",
             StatusCode::FORBIDDEN => "Not allowed",
             StatusCode::NOT_FOUND => "Page not found",
             StatusCode::TOO_MANY_REQUESTS => "Please wait a moment",
@@ -107,7 +111,13 @@ pub fn problem_page(
         next_href: "/",
         next_label: "Go to the start page",
     };
-    (status, render(&page)).into_response()
+    let mut response = (status, render(&page)).into_response();
+    response.extensions_mut().insert(problem::Problem {
+        title: title.to_owned(),
+        message: message.to_owned(),
+        next: ("/".into(), "Go to the start page".into()),
+    });
+    response
 }
 
 /// A sign-in problem (expired or used link or code), with the way to a new sign-in email.
@@ -134,23 +144,67 @@ pub fn render(template: &impl Template) -> Response {
     }
 }
 
-/// A form body for a page: a body that cannot be read is a clear `400`, too large a `413`.
+/// Told when a form's token was missing or no longer the session's (issue 12).
+pub const STALE_FORM: &str = "This page was open too long; your changes were not saved. Try again.";
+
+/// The answer to a stale form that is not shown again: the message, inside the layout.
+pub fn stale_form_page() -> Response {
+    problem_page(
+        StatusCode::FORBIDDEN,
+        "This page was open too long",
+        STALE_FORM,
+        None,
+    )
+}
+
+/// A form body for a page: a body that cannot be read is a clear `400`, too large a `413`. A
+/// form whose token was stale is refused with the stale-form page: nothing is changed.
 pub struct PageForm<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        if request.extensions().get::<StaleForm>().is_some() {
+            return Err(stale_form_page());
+        }
+        read_form(request, state)
+            .await
+            .map(PageForm)
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// A form body that comes back with the stale-form error instead of being acted on when its
+/// token was stale, so that its handler shows the form again with what was typed.
+pub struct RetryForm<T>(pub T, pub Option<AppError>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for RetryForm<T> {
     type Rejection = PageError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, PageError> {
-        match Form::<T>::from_request(request, state).await {
-            Ok(Form(value)) => Ok(PageForm(value)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(PageError(AppError::PayloadTooLarge))
-            }
-            Err(_) => Err(PageError(AppError::bad_request(
-                "invalid_form",
-                "The form could not be read. Please go back and try again.",
-            ))),
+        let stale = request.extensions().get::<StaleForm>().is_some();
+        let form = read_form(request, state).await?;
+        Ok(RetryForm(
+            form,
+            stale.then(|| AppError::conflict(None, STALE_FORM)),
+        ))
+    }
+}
+
+async fn read_form<T: DeserializeOwned, S: Send + Sync>(
+    request: Request,
+    state: &S,
+) -> Result<T, PageError> {
+    match Form::<T>::from_request(request, state).await {
+        Ok(Form(value)) => Ok(value),
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(PageError(AppError::PayloadTooLarge))
         }
+        Err(_) => Err(PageError(AppError::bad_request(
+            "invalid_form",
+            "The form could not be read. Please go back and try again.",
+        ))),
     }
 }
 
@@ -170,7 +224,8 @@ pub struct Nav {
 }
 
 /// The sections of the sidebar and the permission that opens each (SPEC §2).
-const SECTIONS: [(&str, &str, Permission); 6] = [
+const SECTIONS: [(&str, &str, Permission); 7] = [
+    ("/", "Home", Permission::SeeProviders),
     ("/providers", "Providers", Permission::SeeProviders),
     ("/categories", "Categories", Permission::ManageCategories),
     ("/users", "Users", Permission::ManageUsers),

@@ -3,7 +3,8 @@
 
 use super::members::{add_member, members_tab, remove_member};
 use super::{
-    Flash, Nav, Notice, PageError, PageForm, Pager, announce, field_error, render, retry_form,
+    Flash, Nav, Notice, PageError, PageForm, Pager, RetryForm, announce, field_error, render,
+    retry_form,
 };
 use crate::AppState;
 use crate::auth::{Require, perm};
@@ -187,9 +188,13 @@ async fn new_form(access: Require<perm::ManageProviders>) -> Response {
 async fn create(
     State(state): State<AppState>,
     access: Require<perm::ManageProviders>,
-    PageForm(form): PageForm<ProviderForm>,
+    RetryForm(form, stale): RetryForm<ProviderForm>,
 ) -> Result<Response, PageError> {
-    match providers::create(&state, &access.viewer, &form.input()).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => providers::create(&state, &access.viewer, &form.input()).await,
+    };
+    match result {
         Ok(provider) => Ok(announce(
             &format!("/providers/{}", provider.id),
             Notice::new(format!("{} was added.", provider.name)),
@@ -230,10 +235,14 @@ async fn update(
     State(state): State<AppState>,
     access: Require<perm::SeeProviders>,
     Path(id): Path<String>,
-    PageForm(form): PageForm<ProviderForm>,
+    RetryForm(form, stale): RetryForm<ProviderForm>,
 ) -> Result<Response, PageError> {
     let viewer = &access.viewer;
-    let error = match providers::update(&state, viewer, path_id(&id)?, &form.input()).await {
+    let result = match stale {
+        Some(stale) => Err(stale),
+        None => providers::update(&state, viewer, path_id(&id)?, &form.input()).await,
+    };
+    let error = match result {
         Ok(p) => {
             let text = format!("The changes to {} were saved.", p.name);
             return Ok(announce(&format!("/providers/{id}"), Notice::new(text)));

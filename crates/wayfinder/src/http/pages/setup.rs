@@ -5,10 +5,11 @@ use crate::AppState;
 use crate::auth::ClientOrigin;
 use crate::error::AppError;
 use crate::http::routes::{Access, Routes};
+use crate::http::shared::QueryParams;
 use crate::service::accounts::NewAccountInput;
 use crate::service::setup;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -100,7 +101,7 @@ impl SetupPage {
 
 async fn setup_page(
     State(state): State<AppState>,
-    Query(query): Query<SetupForm>,
+    QueryParams(query): QueryParams<SetupForm>,
 ) -> Result<Response, PageError> {
     if !setup::link_is_valid(&state, &query.token).await? {
         return Err(PageError(setup::invalid_link()));

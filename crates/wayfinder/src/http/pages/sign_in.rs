@@ -5,10 +5,11 @@ use crate::AppState;
 use crate::auth::{self, ClientOrigin, CurrentUser};
 use crate::error::AppError;
 use crate::http::routes::{Access, Routes};
+use crate::http::shared::QueryParams;
 use crate::secrets::random_token;
 use crate::service::sign_in;
 use askama::Template;
-use axum::extract::{Query, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -92,18 +93,56 @@ fn with_error<T: Template>(
 const SESSION_ENDED: &str =
     "Your session ended, so you were signed out. Please sign in again to continue.";
 
-async fn sign_in_page(RawQuery(query): RawQuery, extensions: axum::http::Extensions) -> Response {
-    if CurrentUser::of(&extensions).is_some() {
-        return Redirect::to("/").into_response();
-    }
+/// Told after Sign out.
+const SIGNED_OUT: &str = "You have signed out.";
+
+/// The sign-in page. A `next` naming a page of this site is remembered in a cookie until the
+/// sign-in ends, by code or by link, and the person lands there (issue 12).
+async fn sign_in_page(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    jar: CookieJar,
+    extensions: axum::http::Extensions,
+) -> Response {
     let query = query.unwrap_or_default();
-    let ended = url::form_urlencoded::parse(query.as_bytes())
-        .any(|(key, value)| key == "session" && value == "ended")
+    let param = |name: &str| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    };
+    let next = param("next").filter(|p| domain::return_path::same_site_path(p).is_some());
+    if CurrentUser::of(&extensions).is_some() {
+        return Redirect::to(next.as_deref().unwrap_or("/")).into_response();
+    }
+    let ended = param("session").is_some_and(|v| v == "ended")
         || extensions.get::<auth::session::SessionEnded>().is_some();
-    render(&SignInPage {
-        notice: ended.then_some(SESSION_ENDED),
+    let notice = if ended {
+        Some(SESSION_ENDED)
+    } else {
+        param("signed_out").map(|_| SIGNED_OUT)
+    };
+    let page = render(&SignInPage {
+        notice,
         ..Default::default()
-    })
+    });
+    match next {
+        Some(next) => (jar.add(auth::return_cookie(&state.config, next)), page).into_response(),
+        None => page,
+    }
+}
+
+/// Where a finished sign-in lands: the remembered page, checked once more, or the start.
+fn landing(state: &AppState, jar: CookieJar) -> (CookieJar, Redirect) {
+    let name = auth::return_cookie_name(&state.config);
+    let to = jar
+        .get(name)
+        .map(|c| c.value().to_owned())
+        .filter(|p| domain::return_path::same_site_path(p).is_some())
+        .unwrap_or_else(|| "/".to_owned());
+    (
+        jar.add(auth::removal(&state.config, name)),
+        Redirect::to(&to),
+    )
 }
 
 async fn request(
@@ -136,7 +175,7 @@ async fn request(
     }
 }
 
-async fn code_page(Query(query): Query<CodeForm>) -> Response {
+async fn code_page(QueryParams(query): QueryParams<CodeForm>) -> Response {
     render(&CodePage {
         email: query.email,
         sent: query.sent.is_some(),
@@ -157,7 +196,7 @@ async fn verify_code(
             let jar = jar
                 .add(auth::removal(&state.config, pending))
                 .add(auth::session_cookie(&state.config, signed_in.session_token));
-            (jar, Redirect::to("/")).into_response()
+            landing(&state, jar).into_response()
         }
         Err(error) => {
             let page = CodePage {
@@ -178,7 +217,7 @@ async fn verify_code(
 /// GET and HEAD show a confirm button and consume nothing, so mail scanners do no harm.
 async fn link_page(
     State(state): State<AppState>,
-    Query(query): Query<TokenForm>,
+    QueryParams(query): QueryParams<TokenForm>,
 ) -> Result<Response, PageError> {
     let link = if query.token.is_empty() || query.token.len() > 100 {
         LinkState::Unknown
@@ -200,7 +239,7 @@ async fn confirm_link(
     match sign_in::confirm_link(&state, origin, &form.token).await {
         Ok(signed_in) => {
             let jar = jar.add(auth::session_cookie(&state.config, signed_in.session_token));
-            (jar, Redirect::to("/")).into_response()
+            landing(&state, jar).into_response()
         }
         Err(error @ AppError::BadRequest { .. }) => sign_in_problem(error),
         Err(error) => PageError(error).into_response(),
@@ -219,7 +258,7 @@ async fn sign_out(
     Ok((
         StatusCode::SEE_OTHER,
         jar,
-        [(axum::http::header::LOCATION, "/sign-in")],
+        [(axum::http::header::LOCATION, "/sign-in?signed_out=1")],
     )
         .into_response())
 }

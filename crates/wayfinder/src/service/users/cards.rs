@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::error::{AppError, Result};
 use domain::{PageNumber, Permission, ProviderId, Role, User, UserId, Viewer};
 use serde::Deserialize;
-use store::{Membership, UserFilter};
+use store::{AccountState, Membership, UserFilter};
 
 /// The Users list's filter as typed (query parameters of the page and the API).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -18,12 +18,16 @@ pub struct UserQuery {
     pub role: Option<String>,
     /// Only members of this provider.
     pub provider_id: Option<String>,
+    /// Only accounts that stand so: `active`, `pending` (invitation not yet used), `expired`
+    /// (invitation lapsed), `no-provider` (a User who is a member of no provider).
+    pub status: Option<String>,
     /// The page, from 1 (a number out of range is clamped).
     pub page: Option<i64>,
 }
 
 impl UserQuery {
-    pub fn filter(&self) -> Result<UserFilter> {
+    /// The filter at `now` (which invitations have lapsed depends on it).
+    pub fn filter(&self, now: time::OffsetDateTime) -> Result<UserFilter> {
         let role = match self.role.as_deref().filter(|r| !r.is_empty()) {
             Some(role) => Some(
                 Role::parse(role)
@@ -40,13 +44,39 @@ impl UserQuery {
         };
         let q = domain::text::parse_query(self.q.as_deref())
             .map_err(|message| AppError::field("q", message))?;
+        let state = match self.status.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(status) => Some(
+                account_state(status, now)
+                    .ok_or_else(|| AppError::field("status", "Choose a status from the list."))?,
+            ),
+        };
         Ok(UserFilter {
             q,
             role,
             provider_id,
             sort: store::UserSort::Name,
+            state,
         })
     }
+}
+
+/// The `status` filter's values, with what the Users page calls them.
+pub const STATUSES: [(&str, &str); 4] = [
+    ("active", "Active"),
+    ("pending", "Invitation pending"),
+    ("expired", "Invitation expired"),
+    ("no-provider", "Users with no provider"),
+];
+
+fn account_state(status: &str, now: time::OffsetDateTime) -> Option<AccountState> {
+    Some(match status {
+        "active" => AccountState::Active,
+        "pending" => AccountState::InvitationPending(now),
+        "expired" => AccountState::InvitationExpired(now),
+        "no-provider" => AccountState::NoProvider,
+        _ => return None,
+    })
 }
 
 /// A user with what their card shows.

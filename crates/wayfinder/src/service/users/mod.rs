@@ -4,7 +4,7 @@
 
 mod cards;
 
-pub use cards::{UserCard, UserQuery, get, list};
+pub use cards::{STATUSES, UserCard, UserQuery, get, list};
 
 use super::accounts::{self, INVITATION_VALIDITY, NewAccountInput};
 use crate::AppState;

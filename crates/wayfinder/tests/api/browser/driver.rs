@@ -193,6 +193,22 @@ impl Browser {
     }
 
     /// The path of the page shown now, waiting a little for a navigation to land on `path`.
+    /// Waits until the browser shows a page whose path ends with `tail` (for paths with ids).
+    pub async fn wait_for_path_ending(&self, tail: &str) -> url::Url {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let url = self.client.current_url().await.expect("current url");
+            if url.path().ends_with(tail) {
+                return url;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "expected a path ending {tail}, got {url}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
     pub async fn wait_for_path(&self, path: &str) -> url::Url {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {

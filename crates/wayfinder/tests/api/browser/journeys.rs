@@ -111,14 +111,14 @@ async fn an_invited_user_sees_exactly_what_the_admin_grants_until_deleted() {
     app.wait_for_email("uma@example.org", 1).await;
     let uma = admin.another().await;
     sign_in_by_link(&uma, &app, "uma@example.org").await;
-    assert_eq!(uma.texts("nav.sidebar a").await, ["Providers"]);
+    assert_eq!(uma.texts("nav.sidebar a").await, ["Home", "Providers"]);
     uma.follow("Providers").await;
     uma.wait_for_path("/providers").await;
     assert_eq!(
         providers_shown(&uma).await,
         ["Harbour Legal", "Northside Housing"]
     );
-    assert_eq!(uma.texts("nav.sidebar a").await, ["Providers"]);
+    assert_eq!(uma.texts("nav.sidebar a").await, ["Home", "Providers"]);
 
     // The administrator allows her access to reports: her next page shows Reports.
     admin.follow("Users").await;
@@ -133,7 +133,10 @@ async fn an_invited_user_sees_exactly_what_the_admin_grants_until_deleted() {
     let card = card_of(&admin, "Uma Reyes").await.expect("Uma's card");
     assert!(card.contains("Allowed access to reports"), "{card}");
     uma.goto(&app.url("/providers")).await;
-    assert_eq!(uma.texts("nav.sidebar a").await, ["Providers", "Reports"]);
+    assert_eq!(
+        uma.texts("nav.sidebar a").await,
+        ["Home", "Providers", "Reports"]
+    );
 
     // The administrator removes her from Harbour Legal on its Members tab.
     admin.follow("Providers").await;

@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::http::pages::provider_picker::{self, ProviderChoices};
 use crate::http::pages::{
-    Nav, Notice, PageError, PageForm, about_input, announce, field_error, render, render_status,
+    Nav, Notice, PageError, RetryForm, about_input, announce, field_error, render, render_status,
 };
 use crate::http::shared::path_id;
 use crate::service::users::{self, NewUser, UserChanges};
@@ -91,7 +91,7 @@ pub(super) async fn new_form(
 pub(super) async fn create(
     State(state): State<AppState>,
     access: Manager,
-    PageForm(form): PageForm<UserForm>,
+    RetryForm(form, stale): RetryForm<UserForm>,
 ) -> Result<Response, PageError> {
     let input = NewUser {
         first_name: form.first_name.clone(),
@@ -101,9 +101,10 @@ pub(super) async fn create(
         provider_ids: form.provider_ids.clone(),
         can_download_reports: form.can_download_reports.is_some(),
     };
-    let result = match form.find {
-        Some(_) => Err(None),
-        None => users::create(&state, &access.viewer, &input)
+    let result = match (stale, &form.find) {
+        (Some(stale), _) => Err(Some(stale)),
+        (None, Some(_)) => Err(None),
+        (None, None) => users::create(&state, &access.viewer, &input)
             .await
             .map_err(Some),
     };
@@ -184,7 +185,7 @@ pub(super) async fn update(
     State(state): State<AppState>,
     access: Manager,
     Path(id): Path<String>,
-    PageForm(form): PageForm<UserForm>,
+    RetryForm(form, stale): RetryForm<UserForm>,
 ) -> Result<Response, PageError> {
     let user_id = path_id(&id)?;
     let changes = UserChanges {
@@ -196,9 +197,10 @@ pub(super) async fn update(
         // The page shows the email read-only and never sends it; a request that does is refused.
         email: form.email.clone().map(serde_json::Value::String),
     };
-    let result = match form.find {
-        Some(_) => Err(None),
-        None => users::update(&state, &access.viewer, user_id, &changes)
+    let result = match (stale, &form.find) {
+        (Some(stale), _) => Err(Some(stale)),
+        (None, Some(_)) => Err(None),
+        (None, None) => users::update(&state, &access.viewer, user_id, &changes)
             .await
             .map_err(Some),
     };

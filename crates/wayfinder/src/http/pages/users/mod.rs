@@ -51,6 +51,9 @@ struct IndexPage {
     q: String,
     role: String,
     sort: String,
+    /// The status filter as chosen, and its choices.
+    status: String,
+    statuses: [(&'static str, &'static str); 4],
     /// The provider filter as typed (or the name of the one its id names).
     provider: String,
     suggestions: Vec<ProviderSummary>,
@@ -68,6 +71,7 @@ struct IndexQuery {
     provider_id: Option<String>,
     /// `name` (the default), `last_sign_in` or `status`; anything else sorts by name.
     sort: Option<String>,
+    status: Option<String>,
     page: Option<i64>,
 }
 
@@ -80,6 +84,7 @@ impl IndexQuery {
             ("provider", self.provider.as_deref()),
             ("provider_id", self.provider_id.as_deref()),
             ("sort", self.sort.as_deref()),
+            ("status", self.status.as_deref()),
         ])
     }
 }
@@ -128,9 +133,10 @@ async fn matching_cards(
         q: query.q.clone(),
         role: query.role.clone(),
         provider_id,
+        status: query.status.clone(),
         page: query.page,
     }
-    .filter()?;
+    .filter(state.now())?;
     let filter = store::UserFilter {
         sort: sort_of(query.sort.as_deref(), state.now()),
         ..filter
@@ -167,6 +173,8 @@ async fn index(
         q: query.q.unwrap_or_default(),
         role: query.role.unwrap_or_default(),
         sort: query.sort.unwrap_or_default(),
+        status: query.status.unwrap_or_default(),
+        statuses: users::STATUSES,
         cards: cards
             .iter()
             .map(|c| CardView::new(&state, c, viewer))
