@@ -204,7 +204,9 @@ def sqlite_backend(data):
         query = SQLITE_EQUIVALENT.format(**micros) + (f" LIMIT {limit}" if limit else "")
         return ["sqlite3", "-csv", db, query]
 
-    yield Backend("sqlite", {}, "sqlite3 CLI", csv_command)
+    backend = Backend("sqlite", {}, "sqlite3 CLI", csv_command)
+    backend.db = db  # for benchmarks that count rows with the database's own client
+    yield backend
 
 
 @contextlib.contextmanager
@@ -229,7 +231,9 @@ def postgres_backend():
             # COPY … TO STDOUT is what psql's \copy does, without \copy's one-line limit.
             return psql + [url, "-c", f"COPY ({query}) TO STDOUT WITH (FORMAT csv)"]
 
-        yield Backend("postgres", {"DATABASE_URL": url}, "psql COPY", csv_command)
+        backend = Backend("postgres", {"DATABASE_URL": url}, "psql COPY", csv_command)
+        backend.url = url  # for benchmarks that count rows with the database's own client
+        yield backend
     finally:
         subprocess.run([PG_THROWAWAY, "stop", cluster], check=False)
 
