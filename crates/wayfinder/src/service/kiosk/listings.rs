@@ -7,7 +7,8 @@ use crate::error::Result;
 use domain::kiosk::{self, Demographics, Filters, Step};
 use domain::listing::Slot;
 use domain::report::{KioskSession, ListingKind};
-use domain::{CategoryId, Gender, IndigenousStatus, KioskSessionId};
+use domain::{CategoryId, Gender, IndigenousStatus, KioskSessionId, ListingId};
+use std::collections::HashMap;
 use store::KioskListing;
 
 /// A listing as step 4 shows it.
@@ -66,18 +67,16 @@ pub async fn listings(
         .filter(|k| k.listing.kind == ListingKind::Booking)
         .map(|k| k.listing.id)
         .collect();
-    let mut slots = state.store.free_slots(&booking, state.now()).await?;
+    // Grouped once by listing: a big directory has thousands of free slots.
+    let mut slots: HashMap<ListingId, Vec<Slot>> = HashMap::new();
+    for slot in state.store.free_slots(&booking, state.now()).await? {
+        slots.entry(slot.listing_id).or_default().push(slot);
+    }
     Ok(shown
         .into_iter()
-        .map(|listing| {
-            let (mine, rest) = slots
-                .drain(..)
-                .partition(|s: &Slot| s.listing_id == listing.listing.id);
-            slots = rest;
-            Shown {
-                listing,
-                free_slots: mine,
-            }
+        .map(|listing| Shown {
+            free_slots: slots.remove(&listing.listing.id).unwrap_or_default(),
+            listing,
         })
         .collect())
 }
