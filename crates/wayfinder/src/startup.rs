@@ -181,6 +181,14 @@ fn demo_next_steps(
     // The same database, key and address as the demo's, or `serve` would open another world.
     let mut same = String::new();
     if base != format!("http://{}", default_listen()) {
+        // A plain http address of this machine is where `serve` must listen, too.
+        if let Ok(url) = url::Url::parse(base) {
+            let own_address = url.scheme() == "http"
+                && matches!(url.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)));
+            if let (true, Some(host), Some(port)) = (own_address, url.host_str(), url.port()) {
+                same.push_str(&format!(" --listen {host}:{port}"));
+            }
+        }
         same.push_str(&format!(" --base-url {base}"));
     }
     if storage.database_url.is_some() || storage.secret_key.is_some() {

@@ -115,3 +115,22 @@ async fn demo_ends_with_the_serve_command_the_address_to_sign_in_with_the_outbox
     assert!(next.contains("valid 10 minutes"), "{next}");
     assert!(next.contains(&format!("{base}/kiosk?station=")), "{next}");
 }
+
+#[tokio::test]
+async fn a_demo_for_an_address_of_this_machine_says_to_serve_on_that_address() {
+    let home = Home::new();
+    let base = "http://127.0.0.1:18999";
+    let output = home
+        .run(&["demo", "--sessions", "0", "--base-url", base])
+        .await;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{stdout}");
+
+    let data = home.data().display().to_string();
+    assert!(
+        stdout.contains(&format!(
+            "serve --data-dir {data} --listen 127.0.0.1:18999 --base-url {base}"
+        )),
+        "{stdout}"
+    );
+}
