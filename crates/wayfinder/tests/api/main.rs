@@ -11,6 +11,7 @@ mod dashboard_home;
 mod demo_data;
 mod external;
 mod fake_smtp;
+mod filter_errors;
 mod helpers;
 mod kiosk_api;
 mod kiosk_fixtures;
