@@ -12,6 +12,7 @@ mod demo_data;
 mod external;
 mod fake_smtp;
 mod filter_errors;
+mod flash_cookie;
 mod helpers;
 mod kiosk_api;
 mod kiosk_fixtures;
