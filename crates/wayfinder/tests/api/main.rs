@@ -9,6 +9,7 @@ mod dashboard;
 mod dashboard_cards;
 mod dashboard_home;
 mod demo_data;
+mod error_pages;
 mod external;
 mod fake_smtp;
 mod filter_errors;

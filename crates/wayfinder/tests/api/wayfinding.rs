@@ -48,7 +48,8 @@ async fn no_page_route_answers_json_or_a_500_to_a_bad_query() {
             let response = admin.client.get(&url).send().await.unwrap();
             let status = response.status().as_u16();
             assert_ne!(status, 500, "{path}?{query}");
-            if status == 303 {
+            // A redirect, or a download whose query holds only parts it does not use.
+            if status == 303 || (status == 200 && path.ends_with(".csv")) {
                 continue;
             }
             assert!(
@@ -105,7 +106,7 @@ async fn signed_in_404_and_403_pages_keep_the_sidebar_and_sign_out() {
             "{path}: {html}"
         );
         assert!(
-            html.contains(r#"<nav class="sidebar" aria-label="Sections">"#),
+            html.contains(r#"<nav class="sidebar" id="nav" aria-label="Sections""#),
             "{path}"
         );
         assert!(html.contains(">Sign out</button>"), "{path}");
