@@ -57,6 +57,7 @@ mod station_link;
 mod station_pages;
 mod stations;
 mod store_contract;
+mod stylesheet;
 mod text_input;
 mod users;
 mod wayfinding;
