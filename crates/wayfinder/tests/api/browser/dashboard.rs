@@ -121,7 +121,10 @@ async fn search_filters_users_and_providers_as_you_type() {
     check_page(&browser, "the Providers grid filtered as typed").await;
 
     assert_eq!(shown, ["Taylor Smith"]);
-    assert_eq!(address.query(), Some("q=tayl&role=&provider=&sort=name"));
+    assert_eq!(
+        address.query(),
+        Some("q=tayl&role=&status=&provider=&sort=name")
+    );
     assert_eq!(providers, ["Northside Housing"]);
     browser.close().await;
 }

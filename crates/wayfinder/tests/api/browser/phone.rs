@@ -75,13 +75,9 @@ async fn the_phone_menu_opens_closes_and_leads_to_a_page_with_and_without_script
     app.request_code(&app.client(), "bo@example.org").await;
 
     let with_script = Browser::open().await;
+    // The dashboard's own script (search as you type) is loaded here; the walk without
+    // script below shows that the menu does not depend on it.
     walk_the_menu(&with_script, &app, "ann@example.org").await;
-    let scripts = with_script
-        .client
-        .execute("return document.scripts.length;", vec![])
-        .await
-        .expect("count scripts");
-    assert_eq!(scripts, 0, "the menu needs no script");
     with_script.close().await;
 
     let without_script = Browser::open_without_script().await;
