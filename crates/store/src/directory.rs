@@ -30,6 +30,9 @@ pub trait Directory {
     ) -> StoreResult<(Vec<User>, i64)>;
     /// The provider memberships of these users.
     async fn memberships_of(&self, users: &[UserId]) -> StoreResult<Vec<Membership>>;
+    /// The accounts with these addresses (those that exist, each once), in one statement: the
+    /// audit page names every address on it at once.
+    async fn users_by_emails(&self, emails: &[domain::EmailAddress]) -> StoreResult<Vec<User>>;
     /// A page of the providers in scope whose name contains `q` (all when `None`), by name,
     /// and how many there are.
     async fn list_providers(

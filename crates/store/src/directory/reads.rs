@@ -182,6 +182,22 @@ macro_rules! stamp_directory_reads {
                     Ok((rows::all(found)?, total))
                 }
 
+                #[tracing::instrument(skip_all, fields(count = emails.len()))]
+                async fn users_by_emails(
+                    &self,
+                    emails: &[domain::EmailAddress],
+                ) -> StoreResult<Vec<User>> {
+                    if emails.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    // Addresses are stored canonical (lower case); `lower(email)` is indexed.
+                    let mut query = QueryBuilder::new("SELECT * FROM users WHERE lower(email) IN ");
+                    push_list(&mut query, emails.iter().map(|e| e.as_str()).collect());
+                    query.push(" ORDER BY email");
+                    let found: Vec<UserRow> = query.build_query_as().fetch_all(&self.pool).await?;
+                    rows::all(found)
+                }
+
                 async fn memberships_of(&self, users: &[UserId]) -> StoreResult<Vec<Membership>> {
                     if users.is_empty() {
                         return Ok(Vec::new());

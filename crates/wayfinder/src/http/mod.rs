@@ -43,10 +43,19 @@ pub fn route_table() -> Vec<RouteEntry> {
 
 /// The whole application, ready to serve.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .merge(routes().into_router())
-        .merge(api::router())
-        .fallback(not_found)
+        .merge(api::router());
+    layered(state, app)
+}
+
+/// `app` behind every layer a request of the application passes (public so that a test can
+/// put a route that fails on purpose behind the very same layers).
+pub fn layered(state: AppState, app: Router<AppState>) -> Router {
+    app.fallback(not_found)
+        // A handler's panic becomes a 500 here, inside the session layer, so that the layout
+        // can draw it with the sidebar; the outer catcher is for the layers themselves.
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             pages::carry,
@@ -100,6 +109,20 @@ async fn asset(content_type: &'static str, body: &'static str) -> Response {
         body,
     )
         .into_response()
+}
+
+/// A plain 500 that carries the panic's message to the request log (never to the answer).
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("no message");
+    let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    response
+        .extensions_mut()
+        .insert(crate::error::InternalDetail(format!("panic: {message}")));
+    response
 }
 
 async fn not_found(request: Request) -> Response {

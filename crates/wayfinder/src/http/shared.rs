@@ -31,10 +31,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
             return Err(AppError::bad_request("invalid_query", rejection).into_response());
         }
         let message = page_query_message(&rejection);
-        Err(
-            crate::http::pages::PageError(AppError::bad_request("invalid_query", message))
-                .into_response(),
-        )
+        Err(crate::http::pages::bad_address(&path, message))
     }
 }
 

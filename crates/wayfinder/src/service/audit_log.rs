@@ -165,14 +165,21 @@ pub async fn names(
         .collect();
     labels.sort_unstable();
     labels.dedup();
-    let mut names = std::collections::HashMap::new();
-    for label in labels {
-        let Ok(email) = domain::EmailAddress::parse(label) else {
-            continue;
-        };
-        if let Some(user) = state.store.user_by_email(&email).await? {
-            names.insert(label.to_owned(), user.full_name());
-        }
-    }
+    let emails: Vec<(&str, domain::EmailAddress)> = labels
+        .into_iter()
+        .filter_map(|label| Some((label, domain::EmailAddress::parse(label).ok()?)))
+        .collect();
+    let addresses: Vec<domain::EmailAddress> = emails.iter().map(|(_, e)| e.clone()).collect();
+    let users: std::collections::HashMap<String, String> = state
+        .store
+        .users_by_emails(&addresses)
+        .await?
+        .into_iter()
+        .map(|user| (user.email.as_str().to_owned(), user.full_name()))
+        .collect();
+    let names = emails
+        .into_iter()
+        .filter_map(|(label, email)| Some((label.to_owned(), users.get(email.as_str())?.clone())))
+        .collect();
     Ok(names)
 }

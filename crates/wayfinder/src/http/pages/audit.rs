@@ -44,6 +44,10 @@ impl IndexPage {
         super::field_error(self.error.as_ref(), field)
     }
 
+    fn summary(&self) -> super::ErrorSummary {
+        super::ErrorSummary::of(self.error.as_ref(), &["actor", "action", "from", "to"])
+    }
+
     fn when(&self, event: &StoredAuditEvent) -> String {
         crate::local_time::when(&self.zone, event.at)
     }

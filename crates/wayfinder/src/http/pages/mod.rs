@@ -104,19 +104,46 @@ pub fn problem_page(
     message: &str,
     request_id: Option<&str>,
 ) -> Response {
+    let start = ("/", "Go to the start page");
+    problem_page_leading(status, title, message, request_id, start)
+}
+
+/// A problem page whose one button is `next` (its address and its words).
+fn problem_page_leading(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    request_id: Option<&str>,
+    (next_href, next_label): (&str, &str),
+) -> Response {
     let page = ProblemPage {
         title,
         message,
         request_id,
-        next_href: "/",
-        next_label: "Go to the start page",
+        next_href,
+        next_label,
     };
     let mut response = (status, render(&page)).into_response();
     response.extensions_mut().insert(problem::Problem {
         title: title.to_owned(),
         message: message.to_owned(),
-        next: ("/".into(), "Go to the start page".into()),
+        next: (next_href.into(), next_label.into()),
     });
+    response
+}
+
+/// The answer to a page address whose query cannot be read: its button opens the same page
+/// without the query (`path` is the matched route's own path, so it stays on this site).
+pub fn bad_address(path: &str, message: String) -> Response {
+    let error = AppError::bad_request("invalid_query", message);
+    let same_site = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
+    let next = (
+        if same_site { path } else { "/" },
+        "Open the page from the start",
+    );
+    let title = "This page's address is not right";
+    let mut response = problem_page_leading(error.status(), title, &error.to_string(), None, next);
+    error.decorate(&mut response);
     response
 }
 

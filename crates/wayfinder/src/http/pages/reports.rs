@@ -53,6 +53,10 @@ impl ReportsPage {
     fn error_for(&self, field: &str) -> Option<String> {
         field_error(self.error.as_ref(), field)
     }
+
+    fn summary(&self) -> super::ErrorSummary {
+        super::ErrorSummary::of(self.error.as_ref(), &["from", "to"])
+    }
 }
 
 fn day(t: time::OffsetDateTime) -> String {

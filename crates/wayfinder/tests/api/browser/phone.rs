@@ -75,11 +75,12 @@ async fn the_phone_menu_opens_closes_and_leads_to_a_page_with_and_without_script
     app.request_code(&app.client(), "bo@example.org").await;
 
     let with_script = Browser::open().await;
-    // With the dashboard's script running, which must not get in the menu's way…
+    // The dashboard's own script (search as you type) is loaded here; the walk without
+    // script below shows that the menu does not depend on it.
     walk_the_menu(&with_script, &app, "ann@example.org").await;
     with_script.close().await;
 
-    // …and in a browser that runs none at all.
+    // And in a browser that runs no script at all.
 
     let without_script = Browser::open_without_script().await;
     without_script

@@ -207,3 +207,29 @@ async fn a_membership_of_a_missing_user_or_provider_names_the_foreign_key_on_bot
     assert_eq!(conflict(no_provider), Constraint::MembershipsProviderIdFkey);
     assert_eq!(conflict(no_user), Constraint::MembershipsUserIdFkey);
 }
+
+#[tokio::test]
+async fn a_list_of_addresses_finds_each_account_once_and_skips_unknown_ones() {
+    let db = fresh().await;
+    let (ann, bob) = (
+        db.add_user("ann@example.org").await,
+        db.add_user("bob@example.org").await,
+    );
+    db.add_user("cy@example.org").await;
+    let email = |text: &str| EmailAddress::parse(text).unwrap();
+
+    let found = db
+        .store
+        .users_by_emails(&[
+            email("BOB@example.org"),
+            email("nobody@example.org"),
+            email("ann@example.org"),
+            email(" bob@example.org"),
+        ])
+        .await
+        .unwrap();
+    let none = db.store.users_by_emails(&[]).await.unwrap();
+
+    assert_eq!(found, vec![ann, bob], "each once, by address");
+    assert!(none.is_empty());
+}
