@@ -80,8 +80,6 @@ async fn the_phone_menu_opens_closes_and_leads_to_a_page_with_and_without_script
     walk_the_menu(&with_script, &app, "ann@example.org").await;
     with_script.close().await;
 
-    // And in a browser that runs no script at all.
-
     let without_script = Browser::open_without_script().await;
     without_script
         .goto("data:text/html,<title>before</title><script>document.title='ran'</script>")
