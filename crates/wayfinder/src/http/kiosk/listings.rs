@@ -70,8 +70,13 @@ fn card(state: &AppState, s: Shown, selections: &[Selection], view: View, page: 
     } else {
         FEW_TIMES
     };
-    let more = (s.free_slots.len() > limit && limit == FEW_TIMES)
-        .then(|| format!("{}#listing-{}", Paging::link(page, &format!("times={}", l.id)), l.id));
+    let more = (s.free_slots.len() > limit && limit == FEW_TIMES).then(|| {
+        format!(
+            "{}#listing-{}",
+            Paging::link(page, &format!("times={}", l.id)),
+            l.id
+        )
+    });
     let chosen = selections
         .iter()
         .find(|sel| sel.listing_id == Some(l.id))

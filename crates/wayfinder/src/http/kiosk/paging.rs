@@ -109,7 +109,16 @@ mod tests {
 
     #[test]
     fn forty_five_listings_make_pages_of_twenty_twenty_and_five() {
-        let page = |n| Paging::new(45, View { page: Some(n), times: None }, |_| None);
+        let page = |n| {
+            Paging::new(
+                45,
+                View {
+                    page: Some(n),
+                    times: None,
+                },
+                |_| None,
+            )
+        };
         assert_eq!((page(1).start, page(1).end), (0, 20));
         assert_eq!((page(2).start, page(2).end), (20, 40));
         assert_eq!((page(3).start, page(3).end), (40, 45));
