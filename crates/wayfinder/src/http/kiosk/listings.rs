@@ -70,7 +70,8 @@ fn card(state: &AppState, s: Shown, selections: &[Selection], view: View, page: 
     } else {
         FEW_TIMES
     };
-    let more = (s.free_slots.len() > limit && limit == FEW_TIMES).then(|| {
+    // An opened listing shows its first MANY_TIMES and no further link (issue 11).
+    let more = (limit == FEW_TIMES && s.free_slots.len() > FEW_TIMES).then(|| {
         format!(
             "{}#listing-{}",
             Paging::link(page, &format!("times={}", l.id)),
