@@ -18,6 +18,7 @@ mod helpers;
 mod kiosk_api;
 mod kiosk_fixtures;
 mod kiosk_holds;
+mod kiosk_listing_pages;
 mod kiosk_page_times;
 mod kiosk_pages;
 mod kiosk_print;

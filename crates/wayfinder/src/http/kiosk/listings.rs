@@ -1,7 +1,9 @@
 //! Step 4, Service Listings: the listings of the chosen categories that fit the client, in
 //! display order, the fallback provider's last. An information listing is added to the plan;
 //! a booking listing needs a free time, and a time someone else just took says so plainly.
+//! The page shows a part of them at a time ([`super::paging`]); the API shows all.
 
+use super::paging::{FEW_TIMES, ListingsQuery, MANY_TIMES, Paging, View, parse_page};
 use super::principal;
 use super::session::{KioskPage, TopBar};
 use super::steps::refused;
@@ -9,6 +11,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::http::pages::{PageError, PageForm, render_status, when};
 use crate::http::routes::{Access, Routes};
+use crate::http::shared::QueryParams;
 use crate::service::kiosk::flow;
 use crate::service::kiosk::listings::{Shown, listings};
 use askama::Template;
@@ -40,6 +43,8 @@ pub struct Card {
     pub filters: Vec<String>,
     pub booking: bool,
     pub times: Vec<Time>,
+    /// "More times": the link that shows more of this listing's free times.
+    pub more: Option<String>,
     pub is_fallback: bool,
     /// Already in the plan: with its time, for a booking.
     pub chosen: Option<String>,
@@ -49,15 +54,30 @@ pub struct Card {
 #[template(path = "kiosk/listings.html")]
 struct ListingsPage {
     top: TopBar,
-    /// The fitting listings, then the fallback provider's.
+    /// This page's part of the fitting listings, then of the fallback provider's.
     own: Vec<Card>,
     fallback: Vec<Card>,
     problem: Option<String>,
+    paging: Paging,
 }
 
-/// A listing's card; `chosen` when the plan has it.
-fn card(state: &AppState, s: Shown, selections: &[Selection]) -> Card {
+/// A listing's card; `chosen` when the plan has it. It shows [`FEW_TIMES`] free times, or
+/// [`MANY_TIMES`] when `view` asks for more of this listing's.
+fn card(state: &AppState, s: Shown, selections: &[Selection], view: View, page: usize) -> Card {
     let l = &s.listing.listing;
+    let limit = if view.times == Some(l.id) {
+        MANY_TIMES
+    } else {
+        FEW_TIMES
+    };
+    // An opened listing shows its first MANY_TIMES and no further link (issue 11).
+    let more = (limit == FEW_TIMES && s.free_slots.len() > FEW_TIMES).then(|| {
+        format!(
+            "{}#listing-{}",
+            Paging::link(page, &format!("times={}", l.id)),
+            l.id
+        )
+    });
     let chosen = selections
         .iter()
         .find(|sel| sel.listing_id == Some(l.id))
@@ -77,11 +97,13 @@ fn card(state: &AppState, s: Shown, selections: &[Selection]) -> Card {
         times: s
             .free_slots
             .iter()
+            .take(limit)
             .map(|t| Time {
                 id: t.id.to_string(),
                 label: when(state, t.starts_at),
             })
             .collect(),
+        more,
         is_fallback: s.listing.is_fallback,
         chosen,
     }
@@ -92,6 +114,7 @@ pub(super) async fn show(
     state: &AppState,
     kiosk: KioskPage,
     problem: Option<(StatusCode, String)>,
+    view: View,
 ) -> Result<Response, PageError> {
     let Some(current) = kiosk.current else {
         return Ok(super::welcome_page(state, &kiosk.kiosk, kiosk.ended));
@@ -102,9 +125,14 @@ pub(super) async fn show(
         Err(error) => return Err(PageError(error)),
     };
     let selections = &current.session.selections;
+    let paging = Paging::new(shown.len(), view, |id| {
+        shown.iter().position(|s| s.listing.listing.id == id)
+    });
     let (fallback, own): (Vec<Card>, Vec<Card>) = shown
         .into_iter()
-        .map(|s| card(state, s, selections))
+        .skip(paging.start)
+        .take(paging.end - paging.start)
+        .map(|s| card(state, s, selections, view, paging.page))
         .partition(|c| c.is_fallback);
     let (status, problem) = problem.map_or((StatusCode::OK, None), |(s, p)| (s, Some(p)));
     let page = ListingsPage {
@@ -112,6 +140,7 @@ pub(super) async fn show(
         own,
         fallback,
         problem,
+        paging,
     };
     Ok(render_status(status, &page))
 }
@@ -119,8 +148,9 @@ pub(super) async fn show(
 async fn listings_page(
     State(state): State<AppState>,
     kiosk: KioskPage,
+    QueryParams(query): QueryParams<ListingsQuery>,
 ) -> Result<Response, PageError> {
-    show(&state, kiosk, None).await
+    show(&state, kiosk, None, View::from_query(&query)).await
 }
 
 #[derive(Deserialize)]
@@ -129,6 +159,9 @@ struct ChooseForm {
     listing_id: String,
     #[serde(default)]
     slot_id: Option<String>,
+    /// The page the card was on, to come back to.
+    #[serde(default)]
+    page: Option<String>,
 }
 
 /// Adds a listing to the plan (with the chosen time for a booking listing).
@@ -149,6 +182,11 @@ async fn choose(
             .map(Some)
             .map_err(|_| AppError::field("slot_id", "Choose one of the times shown.")),
     };
+    let page = parse_page(form.page.as_deref());
+    let view = View {
+        page,
+        times: listing.as_ref().ok().copied(),
+    };
     let added = match (listing, slot) {
         (Ok(listing), Ok(slot)) => {
             flow::add_selection(&state, &principal(&kiosk.kiosk), current.id, listing, slot).await
@@ -156,18 +194,19 @@ async fn choose(
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     match added {
-        Ok(()) => Ok(Redirect::to("/kiosk/listings").into_response()),
+        Ok(()) => Ok(Redirect::to(&Paging::link(page.unwrap_or(1), "")).into_response()),
         Err(AppError::State {
             code: "slot_taken",
             message,
-        }) => show(&state, kiosk, Some((StatusCode::CONFLICT, message))).await,
+        }) => show(&state, kiosk, Some((StatusCode::CONFLICT, message)), view).await,
         Err(AppError::State { code, .. }) => Ok(refused(&state, &kiosk.kiosk, code)),
         Err(error @ AppError::Validation(_)) => {
             let status = error.status();
             let message = error
                 .fields()
                 .map(|f| f.values().cloned().collect::<Vec<_>>().join(" "));
-            show(&state, kiosk, Some((status, message.unwrap_or_default()))).await
+            let problem = Some((status, message.unwrap_or_default()));
+            show(&state, kiosk, problem, view).await
         }
         Err(error) => Err(PageError(error)),
     }

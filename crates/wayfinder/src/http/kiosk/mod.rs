@@ -8,6 +8,7 @@
 mod categories;
 mod demographics;
 mod listings;
+mod paging;
 mod print;
 mod review;
 mod session;

@@ -135,7 +135,8 @@ async fn submit_plan(
                 current: Some(current),
                 ..page
             };
-            super::listings::show(&state, page, Some((StatusCode::CONFLICT, message))).await
+            let problem = Some((StatusCode::CONFLICT, message));
+            super::listings::show(&state, page, problem, Default::default()).await
         }
         Err(AppError::State {
             code: "plan_changed",
