@@ -1,6 +1,7 @@
 //! The web face: pages for people, the JSON API, and the layers every request passes.
 
 pub mod api;
+mod assets;
 pub mod kiosk;
 pub mod middleware;
 pub mod pages;
@@ -12,7 +13,7 @@ use crate::auth::csrf;
 use crate::error::AppError;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use routes::{Access, RouteEntry, Routes};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -23,17 +24,18 @@ pub fn routes() -> Routes {
     pages::routes()
         .merge(kiosk::routes())
         .get("/healthz", Access::Public, healthz)
-        .get("/static/app.css", Access::Public, || asset(CSS, STYLESHEET))
-        // The copy button of the station link page.
-        .get("/static/copy-link.js", Access::Public, || {
-            asset(JS, COPY_LINK)
+        .get("/static/app.css", Access::Public, |h| {
+            assets::serve(h, &assets::STYLESHEET)
         })
-        // Search as you type, the error summary's focus, the role-aware provider checklist.
-        .get("/static/dashboard.js", Access::Public, || {
-            asset(JS, DASHBOARD)
+        .get("/static/copy-link.js", Access::Public, |h| {
+            assets::serve(h, &assets::COPY_LINK)
         })
-        // The kiosk's timer, idle warning and Print button.
-        .get("/static/kiosk.js", Access::Public, || asset(JS, KIOSK))
+        .get("/static/dashboard.js", Access::Public, |h| {
+            assets::serve(h, &assets::DASHBOARD)
+        })
+        .get("/static/kiosk.js", Access::Public, |h| {
+            assets::serve(h, &assets::KIOSK)
+        })
 }
 
 /// The table [`routes`] is built from, for the permission test.
@@ -90,25 +92,6 @@ async fn healthz(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
-}
-
-const CSS: &str = "text/css; charset=utf-8";
-const JS: &str = "text/javascript; charset=utf-8";
-const STYLESHEET: &str = include_str!("../../static/app.css");
-const COPY_LINK: &str = include_str!("../../static/copy-link.js");
-const DASHBOARD: &str = include_str!("../../static/dashboard.js");
-const KIOSK: &str = include_str!("../../static/kiosk.js");
-
-/// A static file compiled into the binary; browsers may keep it for an hour.
-async fn asset(content_type: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// A plain 500 that carries the panic's message to the request log (never to the answer).

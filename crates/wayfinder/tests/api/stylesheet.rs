@@ -49,3 +49,44 @@ async fn every_block_of_the_stylesheet_is_closed_where_it_should_be() {
     // Rules sit at most inside one at-rule (`@media { rule { … } }`).
     assert!(deepest <= 2, "{deepest}");
 }
+
+#[tokio::test]
+async fn the_stylesheet_and_scripts_travel_gzipped_to_a_browser_that_takes_it() {
+    use std::io::Read;
+    let app = TestApp::spawn().await;
+    for path in [
+        "/static/app.css",
+        "/static/kiosk.js",
+        "/static/dashboard.js",
+    ] {
+        let get = |encoding: &'static str| {
+            app.client()
+                .get(app.url(path))
+                .header("accept-encoding", encoding)
+                .send()
+        };
+        let plain = get("identity").await.unwrap();
+        assert_eq!(plain.headers().get("content-encoding"), None, "{path}");
+        let plain = plain.bytes().await.unwrap();
+
+        let packed = get("gzip, deflate, br").await.unwrap();
+        assert_eq!(packed.headers()["content-encoding"], "gzip", "{path}");
+        assert_eq!(packed.headers()["vary"], "accept-encoding", "{path}");
+        let packed = packed.bytes().await.unwrap();
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(&packed[..])
+            .read_to_end(&mut unpacked)
+            .expect("gunzip");
+        assert_eq!(unpacked, plain, "{path}");
+        assert!(packed.len() < plain.len(), "{path}");
+    }
+    // Pages are never compressed (their tokens sit beside what people typed: BREACH).
+    let page = app
+        .client()
+        .get(app.url("/sign-in"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers().get("content-encoding"), None);
+}
