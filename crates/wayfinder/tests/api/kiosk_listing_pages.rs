@@ -157,8 +157,24 @@ async fn forty_five_listings_come_in_pages_of_twenty_twenty_and_five_with_the_fa
     let added = kiosk.post("/kiosk/selections", &form).await;
     assert_eq!(added, (303, "/kiosk/listings?page=3".to_owned()));
     let (_, third) = kiosk.page("/kiosk/listings?page=3").await;
+    let chosen = card(&third, &fallbacks[1]);
+    assert!(chosen.contains("In your plan"), "{third}");
     assert!(
-        card(&third, &fallbacks[1]).contains("In your plan"),
+        chosen.contains(r#"<input type="hidden" name="page" value="3">"#),
+        "{chosen}"
+    );
+
+    // Removed from page 3, it is out of the plan and the client is still on page 3.
+    let form = [
+        ("listing_id", fallbacks[1].as_str()),
+        ("from", "listings"),
+        ("page", "3"),
+    ];
+    let removed = kiosk.post("/kiosk/remove", &form).await;
+    assert_eq!(removed, (303, "/kiosk/listings?page=3".to_owned()));
+    let (_, third) = kiosk.page("/kiosk/listings?page=3").await;
+    assert!(
+        !card(&third, &fallbacks[1]).contains("In your plan"),
         "{third}"
     );
 }

@@ -161,6 +161,9 @@ struct RemoveForm {
     /// The page to go back to: `listings`, or the review.
     #[serde(default)]
     from: String,
+    /// The part of step 4 the card was on.
+    #[serde(default)]
+    page: Option<String>,
 }
 
 /// Remove: the item leaves the plan (its hold released) and the page it was on shows again.
@@ -173,16 +176,17 @@ async fn remove(
         return Ok(super::welcome_page(&state, &page.kiosk, page.ended));
     };
     let back = if form.from == "listings" {
-        "/kiosk/listings"
+        let page = super::paging::parse_page(form.page.as_deref()).unwrap_or(1);
+        super::paging::Paging::link(page, "")
     } else {
-        "/kiosk/review"
+        "/kiosk/review".to_owned()
     };
     // An item already gone (removed in another tab, or never there) leaves the plan as wanted.
     let Ok(listing) = form.listing_id.parse() else {
-        return Ok(Redirect::to(back).into_response());
+        return Ok(Redirect::to(&back).into_response());
     };
     match flow::remove_selection(&state, &principal(&page.kiosk), current.id, listing).await {
-        Ok(()) | Err(AppError::NotFound) => Ok(Redirect::to(back).into_response()),
+        Ok(()) | Err(AppError::NotFound) => Ok(Redirect::to(&back).into_response()),
         Err(AppError::State { code, .. }) => Ok(refused(&state, &page.kiosk, code)),
         Err(error) => Err(PageError(error)),
     }
