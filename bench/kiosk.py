@@ -23,19 +23,13 @@ import argparse
 import concurrent.futures
 import datetime
 import json
-import os
 import random
 import re
-import shutil
-import signal
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 
-from run import BIN, ROOT, Client, free_port, latencies, postgres_backend, sign_in, \
-    sqlite_backend, wait_until_up
+from run import Client, demo_server, latencies, run_all
 
 CATEGORIES = 10
 LISTINGS = 1000
@@ -260,15 +254,7 @@ def measure_step_bytes(port, token, results):
 
 
 def run_backend(backend, data, args):
-    env = dict(os.environ, RUST_LOG="warn", **backend.env)
-    subprocess.run([BIN, "demo", "--sessions", "0", "--users", "0", "--data-dir", data],
-                   check=True, stdout=subprocess.DEVNULL, env=env)
-    port = free_port()
-    server = subprocess.Popen([BIN, "serve", "--data-dir", data, "--listen", f"127.0.0.1:{port}",
-                               "--trust-proxy"], env=env, stdout=subprocess.DEVNULL)
-    try:
-        wait_until_up(port)
-        admin = sign_in(port, os.path.join(data, "outbox"))
+    with demo_server(backend, data) as (port, admin):
         token = station_token(admin)
         results = {}
         measure_step_bytes(port, token, results)
@@ -279,9 +265,6 @@ def run_backend(backend, data, args):
                        setup_seconds=round(time.perf_counter() - started, 1), runs=args.runs)
         measure_step_four(admin, port, token, categories, args.runs, results)
         measure_race(backend, port, token, race_category, race, results)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return results
 
 
@@ -289,21 +272,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--runs", type=int, default=100)
-    args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    report = {"load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
-    for name in backends:
-        data = tempfile.mkdtemp(prefix="wayfinder-bench-")
-        try:
-            with (sqlite_backend(data) if name == "sqlite" else postgres_backend()) as backend:
-                report[name] = run_backend(backend, data, args)
-                print(f"{name}: {json.dumps(report[name])}", file=sys.stderr, flush=True)
-        finally:
-            shutil.rmtree(data, ignore_errors=True)
-    report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    print(json.dumps(report, indent=2))
+    run_all(parser.parse_args(), run_backend)
 
 
 if __name__ == "__main__":

@@ -353,12 +353,10 @@ def run_backend(backend, data, args):
     return results
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sessions", type=int, default=1_000_000)
-    parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
-    args = parser.parse_args()
+def run_all(args, run_backend):
+    """Builds the release binary, then runs `run_backend(backend, data, args)` on each backend
+    chosen by `args.backend`, each in a fresh data directory (and database), removed afterwards
+    whatever happens; prints the report as JSON."""
     # A plain `kill` must still run the clean-up below (the `finally` blocks).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -374,6 +372,32 @@ def main():
             shutil.rmtree(data, ignore_errors=True)
     report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(report, indent=2))
+
+
+@contextlib.contextmanager
+def demo_server(backend, data):
+    """`wayfinder demo --sessions 0 --users 0` loaded into `data`, then `wayfinder serve` on a
+    free loopback port; yields the port and a signed-in administrator, and stops the server."""
+    env = dict(os.environ, RUST_LOG="warn", **backend.env)
+    subprocess.run([BIN, "demo", "--sessions", "0", "--users", "0", "--data-dir", data],
+                   check=True, stdout=subprocess.DEVNULL, env=env)
+    port = free_port()
+    server = subprocess.Popen([BIN, "serve", "--data-dir", data, "--listen", f"127.0.0.1:{port}",
+                               "--trust-proxy"], env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_until_up(port)
+        yield port, sign_in(port, os.path.join(data, "outbox"))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    run_all(parser.parse_args(), run_backend)
 
 
 if __name__ == "__main__":

@@ -16,17 +16,10 @@ also on failure. Usage: python3 bench/slots.py [--backend sqlite|postgres|both] 
 import argparse
 import datetime
 import json
-import os
-import shutil
-import signal
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
-from run import BIN, ROOT, free_port, latencies, postgres_backend, sign_in, sqlite_backend, \
-    wait_until_up
+from run import demo_server, latencies, run_all
 
 LISTINGS = 200
 SLOTS_PER_LISTING = 100
@@ -86,23 +79,12 @@ def measure(admin, provider, category, runs, results):
 
 
 def run_backend(backend, data, args):
-    env = dict(os.environ, RUST_LOG="warn", **backend.env)
-    subprocess.run([BIN, "demo", "--sessions", "0", "--users", "0", "--data-dir", data],
-                   check=True, stdout=subprocess.DEVNULL, env=env)
-    port = free_port()
-    server = subprocess.Popen([BIN, "serve", "--data-dir", data, "--listen", f"127.0.0.1:{port}",
-                               "--trust-proxy"], env=env, stdout=subprocess.DEVNULL)
-    try:
-        wait_until_up(port)
-        admin = sign_in(port, os.path.join(data, "outbox"))
+    with demo_server(backend, data) as (_, admin):
         started = time.perf_counter()
         provider, category, _ = world(admin)
         results = {"listings": LISTINGS, "upcoming_slots": LISTINGS * SLOTS_PER_LISTING,
                    "setup_seconds": round(time.perf_counter() - started, 1), "runs": args.runs}
         measure(admin, provider, category, args.runs, results)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return results
 
 
@@ -110,21 +92,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    report = {"load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
-    for name in backends:
-        data = tempfile.mkdtemp(prefix="wayfinder-bench-")
-        try:
-            with (sqlite_backend(data) if name == "sqlite" else postgres_backend()) as backend:
-                report[name] = run_backend(backend, data, args)
-                print(f"{name}: {json.dumps(report[name])}", file=sys.stderr, flush=True)
-        finally:
-            shutil.rmtree(data, ignore_errors=True)
-    report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    print(json.dumps(report, indent=2))
+    run_all(parser.parse_args(), run_backend)
 
 
 if __name__ == "__main__":
