@@ -49,6 +49,9 @@ pub fn action_label(action: &str) -> &'static str {
         "kiosk.selection_removed" => "Kiosk selection removed",
         "kiosk.session_terminated" => "Kiosk session ended",
         "kiosk.session_abandoned" => "Kiosk session abandoned",
+        "kiosk.session_submitted" => "Kiosk plan submitted",
+        "kiosk.booking_made" => "Kiosk appointment booked",
+        "kiosk.client_name_erased" => "Client's name erased",
         "slots.created" => "Slots added",
         "slot.removed" => "Slot removed",
         "slot.booking_cancelled" => "Booking cancelled",
@@ -174,6 +177,11 @@ pub fn sentence(event: &StoredAuditEvent, names: &HashMap<String, String>) -> St
         "kiosk.selection_removed" => format!("{a} removed a selection"),
         "kiosk.session_terminated" => format!("{a} ended a session"),
         "kiosk.session_abandoned" => "A kiosk session was abandoned".to_owned(),
+        "kiosk.session_submitted" => format!("{a} submitted a client's plan"),
+        "kiosk.booking_made" => format!("{a} booked an appointment"),
+        "kiosk.client_name_erased" => {
+            "Wayfinder erased a client's name after their last appointment".to_owned()
+        }
         "slots.created" => format!("{a} added slots to {t}"),
         "slot.removed" => format!("{a} removed a slot from {t}"),
         "slot.booking_cancelled" => format!("{a} cancelled a booking for {t}"),
