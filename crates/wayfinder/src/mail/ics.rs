@@ -4,7 +4,6 @@
 //! text values escaped.
 
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 /// The event an appointment becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,12 +39,19 @@ pub fn calendar(event: &Event<'_>) -> String {
     lines.iter().map(|line| fold(line) + "\r\n").collect()
 }
 
-/// `20260303T100000Z`: a UTC date-time (RFC 5545 §3.3.5, form 2).
+/// `20260303T100000Z`: a UTC date-time (RFC 5545 §3.3.5, form 2). Written from its parts, so
+/// that building a confirmation can never fail.
 fn utc(t: OffsetDateTime) -> String {
-    let format = format_description!("[year][month][day]T[hour][minute][second]Z");
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .expect("a date-time always formats")
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// A TEXT value (RFC 5545 §3.3.11): backslash, comma and semicolon escaped, line ends as `\n`.
