@@ -124,6 +124,21 @@ impl Kiosk {
 
     /// Posts a form; the status and where it redirects to.
     pub(crate) async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let response = self.post_response(path, form).await;
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
+        (status, location.unwrap_or(response.text().await.unwrap()))
+    }
+
+    /// The whole answer to a form, for its headers.
+    pub(crate) async fn post_response(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         let response = self
             .client
             .post(format!("{}{path}", self.base))
@@ -137,12 +152,7 @@ impl Kiosk {
             "no-store",
             "POST {path} is never kept"
         );
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .map(|l| l.to_str().unwrap().to_owned());
-        (status, location.unwrap_or(response.text().await.unwrap()))
+        response
     }
 }
 

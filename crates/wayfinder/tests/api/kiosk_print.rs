@@ -89,9 +89,13 @@ async fn finish_ends_the_print_page_for_good() {
         .post("/kiosk/review", &[("client_name", "Sam Citizen")])
         .await;
 
+    let finished = kiosk.post_response("/kiosk/finish", &[]).await;
+    assert_eq!(finished.status(), 303);
+    assert_eq!(finished.headers()["location"], "/kiosk");
+    // The browser also drops what it cached or stored for the kiosk's pages.
     assert_eq!(
-        kiosk.post("/kiosk/finish", &[]).await,
-        (303, "/kiosk".to_owned())
+        finished.headers()["clear-site-data"],
+        "\"cache\", \"storage\""
     );
     for path in ["/kiosk/print", "/kiosk/review", "/kiosk/listings"] {
         let (status, body) = kiosk.page(path).await;
